@@ -1,0 +1,73 @@
+import {
+  createHttpHeaders,
+  type HttpHeaders,
+  type HttpMethods,
+  type PipelineRequestOptions,
+  type RawHttpHeadersInput,
+} from "@azure/core-rest-pipeline";
+import { defer, type Observable } from "rxjs";
+import type { LroPollingOperator } from "./engine/polling-operator.js";
+import { send } from "./http/send.js";
+import { resolveOptions, type LroOptions } from "./options.js";
+import { armPolling } from "./presets/arm-polling.js";
+import type { LroState } from "./state.js";
+
+/** The request that starts an operation: core-rest-pipeline's request options, plus `json`. */
+export interface LroRequest extends Omit<PipelineRequestOptions, "method" | "headers" | "abortSignal"> {
+  /** The method: `PUT`, `PATCH`, `POST` or `DELETE` for an LRO; it decides how the result is fetched. */
+  readonly method: HttpMethods;
+  /** Request headers, as `HttpHeaders` or a plain record. */
+  readonly headers?: HttpHeaders | RawHttpHeadersInput;
+  /** A body to send as JSON (`content-type: application/json`); use `body` for anything else. */
+  readonly json?: unknown;
+}
+
+/** Options of {@link beginLro} and {@link pollLro}: the common options plus the polling algorithm. */
+export interface BeginLroOptions<TResult = unknown> extends LroOptions<TResult> {
+  /**
+   * How the operation is followed: a preset or a single algorithm's operator, whose own options
+   * win over these. @defaultValue armPolling()
+   */
+  readonly polling?: LroPollingOperator<TResult>;
+}
+
+function toRequestOptions(request: LroRequest): Omit<PipelineRequestOptions, "abortSignal"> {
+  const { json, headers: given, ...rest } = request;
+  const headers = createHttpHeaders(
+    given === undefined ? {} : typeof given.toJSON === "function" ? (given as HttpHeaders).toJSON({ preserveCase: true }) : (given as RawHttpHeadersInput),
+  );
+  if (json === undefined) return { ...rest, headers };
+  if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  return { ...rest, headers, body: JSON.stringify(json) };
+}
+
+/**
+ * Starts a long-running operation and follows it to the end, as a cold observable: nothing is
+ * sent until you subscribe, and each subscription sends its own initial request. It emits one
+ * {@link LroState} per response (the initial one first) and completes after the terminal state;
+ * a failed or canceled operation is a state, not an error. Unsubscribing aborts the request in
+ * flight and the pending timer, and leaves the operation running on the service.
+ *
+ * @param request The initial request: `url` and `method`, with `json` or `body`, `headers`, and
+ * `allowInsecureConnection` for http URLs (the polls inherit it).
+ * @param options The pipeline (with your credential policy), timing, `finalStateVia`,
+ * `polling` (default {@link armPolling}) and the rest of {@link LroOptions}.
+ *
+ * @example
+ * ```ts
+ * import { beginLro, lroResult } from "rx-lro";
+ *
+ * beginLro(
+ *   { url: `${arm}${widgetId}?api-version=2024-01-01`, method: "PUT", json: { location: "westeurope" } },
+ *   { pipeline },
+ * ).subscribe((state) => console.log(state.status, state.percentComplete));
+ *
+ * const widget = await firstValueFrom(beginLro(request, { pipeline }).pipe(lroResult()));
+ * ```
+ */
+export function beginLro<TResult = unknown>(request: LroRequest, options: BeginLroOptions<TResult> = {}): Observable<LroState<TResult>> {
+  const { polling = armPolling<TResult>(), ...common } = options;
+  const transport = resolveOptions(common);
+  const follow = polling.withDefaults(common);
+  return defer(() => send(transport, toRequestOptions(request))).pipe(follow);
+}

@@ -1,0 +1,231 @@
+import { createHttpHeaders, type PipelineRequestOptions, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { catchError, defer, EMPTY, expand, map, type Observable, of, skip, switchMap, takeWhile, throwError, timer } from "rxjs";
+import { encodeContinuationToken } from "../continuation-token.js";
+import { attachState } from "../errors/lro-error.js";
+import { LroBadStatusError } from "../errors/lro-bad-status-error.js";
+import { readBody } from "../http/body.js";
+import { headerLink } from "../http/headers.js";
+import { parseRetryAfter } from "../http/retry-after.js";
+import { sendWithRetries } from "../http/send-with-retries.js";
+import { followUrl, redactUrl } from "../http/url-policy.js";
+import { logger } from "../logger.js";
+import { clampDelay, type ResolvedLroOptions } from "../options.js";
+import { isTerminalStatus, type LroState, type LroStateBase } from "../state.js";
+import { bodyOrNothing, serviceErrorOf, type Reading } from "../strategies/reading.js";
+import type { PollingStrategy } from "../strategies/strategy.js";
+import type { TrackedOperation } from "./tracked-operation.js";
+
+/** One observed state, with what the loop needs to go on from it. */
+interface Step<TResult> {
+  readonly operation: TrackedOperation;
+  readonly state: LroState<TResult>;
+}
+
+/** What a state is read from, besides the operation and the reading. */
+interface Observation {
+  readonly response?: PipelineResponse;
+  readonly pollCount: number;
+  readonly resultUrl?: string;
+}
+
+const isSuccessStatus = (status: number): boolean => status >= 200 && status < 300;
+
+function urlPolicy(operation: TrackedOperation, options: ResolvedLroOptions<unknown>) {
+  return { origin: operation.requestUrl, allowedHosts: options.allowedHosts };
+}
+
+function makeState<TResult>(
+  operation: TrackedOperation,
+  reading: Reading,
+  observation: Observation,
+  options: ResolvedLroOptions<TResult>,
+): LroState<TResult> {
+  const { response, pollCount, resultUrl } = observation;
+  const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers, options.scheduler.now());
+  const retryAfterInMs = retryAfter === undefined ? undefined : clampDelay(retryAfter, options.maxDelayInMs);
+  const terminal = isTerminalStatus(reading.status);
+  const base: LroStateBase = {
+    providerStatus: reading.providerStatus,
+    ...(reading.percentComplete === undefined ? {} : { percentComplete: reading.percentComplete }),
+    strategy: operation.strategy,
+    ...(operation.pollingUrl === undefined ? {} : { pollingUrl: operation.pollingUrl }),
+    ...(resultUrl === undefined ? {} : { resultUrl }),
+    ...(retryAfterInMs === undefined ? {} : { retryAfterInMs }),
+    ...(terminal ? {} : { nextPollInMs: retryAfterInMs ?? options.intervalInMs }),
+    pollCount,
+    ...(response === undefined ? {} : { httpStatus: response.status, rawResponse: response }),
+    continuationToken: encodeContinuationToken(operation),
+  };
+  switch (reading.status) {
+    case "succeeded": {
+      const result = options.processResult ? options.processResult(reading.body, base) : (reading.body as TResult);
+      return Object.freeze({ ...base, status: "succeeded", result });
+    }
+    case "failed":
+    case "canceled":
+      return Object.freeze({
+        ...base,
+        status: reading.status,
+        ...(reading.error === undefined ? {} : { error: reading.error }),
+      });
+    default:
+      return Object.freeze({ ...base, status: reading.status });
+  }
+}
+
+function pollRequest(operation: TrackedOperation, url: string): Omit<PipelineRequestOptions, "abortSignal"> {
+  const headers = createHttpHeaders({ accept: "application/json" });
+  if (operation.clientRequestId !== undefined) headers.set("x-ms-client-request-id", operation.clientRequestId);
+  return { url, method: "GET", headers, allowInsecureConnection: operation.allowInsecureConnection };
+}
+
+function logState(state: LroState<unknown>, method: string): void {
+  if (!logger.info.enabled) return;
+  const where = state.pollingUrl === undefined ? "" : ` ${redactUrl(state.pollingUrl)}`;
+  const next = state.nextPollInMs === undefined ? "" : `; next poll in ${state.nextPollInMs} ms`;
+  logger.info(
+    `${method} ${state.strategy}${where}: HTTP ${state.httpStatus ?? "-"} ${state.providerStatus} → ${state.status}${next}`,
+  );
+}
+
+/**
+ * Follows an operation from one step to its end: waits for the step's delay (the response's
+ * Retry-After, else the interval), polls, reads the response with the strategy, and on success
+ * fetches the final result; one state per poll, the terminal one included, then completes.
+ */
+function followFrom<TResult>(
+  first: Observable<Step<TResult>>,
+  strategy: PollingStrategy,
+  options: ResolvedLroOptions<TResult>,
+): Observable<LroState<TResult>> {
+  const fetchResult = (operation: TrackedOperation, reading: Reading, response: PipelineResponse, pollCount: number) => {
+    const source = strategy.finalResult(operation, reading);
+    if (source.from !== "get") {
+      const body = source.from === "body" ? reading.body : undefined;
+      return of({ operation, state: makeState(operation, { ...reading, body }, { response, pollCount }, options) });
+    }
+    const resultUrl = followUrl(source.url, urlPolicy(operation, options));
+    const during = `while fetching the result from ${redactUrl(resultUrl)}`;
+    return sendWithRetries(options, pollRequest(operation, resultUrl), options, during).pipe(
+      map((final) => {
+        const deleted = final.status === 404 && operation.method === "DELETE";
+        if (!isSuccessStatus(final.status) && !deleted) {
+          throw new LroBadStatusError({ response: final, during, error: serviceErrorOf(bodyOrNothing(final)) });
+        }
+        const body = deleted ? undefined : readBody(final);
+        const state = makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, options);
+        return { operation, state };
+      }),
+    );
+  };
+
+  const poll = ({ operation, state }: Step<TResult>): Observable<Step<TResult>> => {
+    const pollingUrl = operation.pollingUrl as string;
+    const during = `while polling ${redactUrl(pollingUrl)}`;
+    return sendWithRetries(options, pollRequest(operation, pollingUrl), options, during).pipe(
+      switchMap((response) => {
+        if (!isSuccessStatus(response.status)) {
+          throw new LroBadStatusError({ response, during, error: serviceErrorOf(bodyOrNothing(response)) });
+        }
+        const reading = strategy.readPoll(response);
+        const link = strategy.pollingLink(response, operation);
+        const location = headerLink(response, "location") ?? operation.location;
+        const next: TrackedOperation = {
+          ...operation,
+          ...(link === undefined ? {} : { pollingUrl: followUrl(link, urlPolicy(operation, options)) }),
+          ...(location === undefined ? {} : { location }),
+        };
+        const pollCount = state.pollCount + 1;
+        if (reading.status === "succeeded") return fetchResult(next, reading, response, pollCount);
+        return of({ operation: next, state: makeState(next, reading, { response, pollCount }, options) });
+      }),
+      catchError((error: unknown) => throwError(() => attachState(error, state))),
+    );
+  };
+
+  return first.pipe(
+    expand((step) =>
+      isTerminalStatus(step.state.status)
+        ? EMPTY
+        : timer(step.state.nextPollInMs ?? options.intervalInMs, options.scheduler).pipe(switchMap(() => poll(step))),
+    ),
+    takeWhile((step) => !isTerminalStatus(step.state.status), true),
+    map((step) => {
+      logState(step.state, step.operation.method);
+      return step.state;
+    }),
+  );
+}
+
+/**
+ * The states of an operation that started with `initial`, as `strategy` follows it: the state
+ * read from the initial response first (terminal at once when the response says it is done).
+ */
+export function followInitialResponse<TResult>(
+  strategy: PollingStrategy,
+  initial: PipelineResponse,
+  options: ResolvedLroOptions<TResult>,
+): Observable<LroState<TResult>> {
+  return followFrom(
+    of(initial).pipe(
+      map((response) => {
+        const { request } = response;
+        if (![200, 201, 202, 204].includes(response.status)) {
+          throw new LroBadStatusError({
+            response,
+            during: `in the initial response to ${request.method}`,
+            error: serviceErrorOf(bodyOrNothing(response)),
+          });
+        }
+        const reading = strategy.readInitial(response);
+        const method = request.method.toUpperCase();
+        const requestUrl = request.url;
+        const link = strategy.pollingLink(response, { requestUrl, method });
+        const location = headerLink(response, "location");
+        const clientRequestId = request.headers.get("x-ms-client-request-id");
+        const finished = isTerminalStatus(reading.status) && strategy.name !== "bodyContent";
+        const operation: TrackedOperation = {
+          strategy: strategy.name,
+          method,
+          requestUrl,
+          ...(link === undefined || finished ? {} : { pollingUrl: followUrl(link, { origin: requestUrl, allowedHosts: options.allowedHosts }) }),
+          ...(location === undefined ? {} : { location }),
+          ...(options.finalStateVia === undefined ? {} : { finalStateVia: options.finalStateVia }),
+          allowInsecureConnection: request.allowInsecureConnection === true && requestUrl.startsWith("http:"),
+          ...(clientRequestId === undefined ? {} : { clientRequestId }),
+          ...(finished ? { finishedAs: reading.status as TrackedOperation["finishedAs"] & string } : {}),
+        };
+        return { operation, state: makeState(operation, reading, { response, pollCount: 0 }, options) };
+      }),
+    ),
+    strategy,
+    options,
+  );
+}
+
+/**
+ * The states of an operation restored from a continuation token: it polls at once (the token
+ * does not know how long ago it was written), or, for an operation that had finished without
+ * polling, emits how it ended.
+ */
+export function followTrackedOperation<TResult>(
+  strategy: PollingStrategy,
+  operation: TrackedOperation,
+  options: ResolvedLroOptions<TResult>,
+): Observable<LroState<TResult>> {
+  return defer(() => {
+    if (operation.finishedAs !== undefined) {
+      const reading: Reading = { status: operation.finishedAs, providerStatus: operation.finishedAs, body: undefined };
+      return of(makeState(operation, reading, { pollCount: 0 }, options));
+    }
+    const pollingUrl = followUrl(operation.pollingUrl as string, urlPolicy(operation, options));
+    const resumed: Reading = { status: "running", providerStatus: "Resumed", body: undefined };
+    const first = { ...operation, pollingUrl };
+    const placeholder: Step<TResult> = {
+      operation: first,
+      state: { ...makeState(first, resumed, { pollCount: 0 }, options), nextPollInMs: 0 },
+    };
+    // The placeholder only drives the first poll: the stream emits what the service says.
+    return followFrom(of(placeholder), strategy, options).pipe(skip(1));
+  });
+}

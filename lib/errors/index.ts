@@ -1,0 +1,9 @@
+export { LroError } from "./lro-error.js";
+export { LroFailedError } from "./lro-failed-error.js";
+export { LroCanceledError } from "./lro-canceled-error.js";
+export { LroBadStatusError } from "./lro-bad-status-error.js";
+export { LroBadResponseError } from "./lro-bad-response-error.js";
+export { LroTimeoutError } from "./lro-timeout-error.js";
+export { LroUrlRejectedError } from "./lro-url-rejected-error.js";
+export { LroRequestError } from "./lro-request-error.js";
+export { LroAbortedError } from "./lro-aborted-error.js";

@@ -1,0 +1,17 @@
+import type { LroState } from "../state.js";
+import { LroError } from "./lro-error.js";
+
+/**
+ * Raised when the `abortSignal` passed in the options fires. Polling stops and the in-flight
+ * request is aborted; the operation keeps running on the service and the token resumes it.
+ */
+export class LroAbortedError extends LroError {
+  override readonly name = "LroAbortedError";
+
+  constructor(state: LroState | undefined, reason: unknown) {
+    super("Polling was aborted by the abort signal; the operation may still be running on the service.", {
+      state,
+      cause: reason,
+    });
+  }
+}

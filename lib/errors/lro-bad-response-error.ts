@@ -1,0 +1,19 @@
+import type { PipelineResponse } from "@azure/core-rest-pipeline";
+import type { LroState } from "../state.js";
+import { LroError } from "./lro-error.js";
+
+/**
+ * Raised when a response cannot be followed: an empty or invalid JSON body where one is required,
+ * a status monitor without a `status`, or an accepted DELETE/POST that says nothing about how to
+ * track it.
+ */
+export class LroBadResponseError extends LroError {
+  override readonly name = "LroBadResponseError";
+  /** The response at fault. */
+  readonly response: PipelineResponse | undefined;
+
+  constructor(message: string, options: { response?: PipelineResponse; state?: LroState; cause?: unknown } = {}) {
+    super(message, options);
+    this.response = options.response;
+  }
+}

@@ -1,0 +1,20 @@
+import type { LroFailedState } from "../state.js";
+import { describeServiceError } from "./describe-service-error.js";
+import { LroError } from "./lro-error.js";
+
+/**
+ * Raised by {@link lroResult} when the service reports the operation as failed. The stream of
+ * states itself does not error: it emits the failed state and completes.
+ */
+export class LroFailedError extends LroError {
+  override readonly name = "LroFailedError";
+
+  /** The terminal state the service reported. */
+  override get state(): LroFailedState {
+    return super.state as LroFailedState;
+  }
+
+  constructor(state: LroFailedState) {
+    super(`The long-running operation failed${describeServiceError(state.error)}`, { state });
+  }
+}

@@ -1,0 +1,15 @@
+import { LroError } from "./lro-error.js";
+
+/**
+ * Raised when a poll or final GET could not be sent or answered at all (connection refused or
+ * reset, DNS failure, no answer within `requestTimeoutInMs`) after every retry. `cause` is the
+ * transport's own error.
+ */
+export class LroRequestError extends LroError {
+  override readonly name = "LroRequestError";
+
+  constructor(during: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`The request ${during} failed: ${reason}`, { cause });
+  }
+}

@@ -1,0 +1,62 @@
+import type { PipelineRequestOptions, PipelineResponse } from "@azure/core-rest-pipeline";
+import { catchError, defer, map, type Observable, of, retry, throwError, timeout, timer } from "rxjs";
+import { LroRequestError } from "../errors/lro-request-error.js";
+import { clampDelay, type ResolvedLroOptions } from "../options.js";
+import { logger } from "../logger.js";
+import { parseRetryAfter } from "./retry-after.js";
+import { send, type Transport } from "./send.js";
+
+const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** A response whose status says "try again later"; thrown only to drive `retry`. */
+class TransientResponse {
+  constructor(readonly response: PipelineResponse) {}
+}
+
+type RetrySettings = Pick<
+  ResolvedLroOptions<unknown>,
+  "scheduler" | "maxRetries" | "retryDelayInMs" | "maxRetryDelayInMs" | "maxDelayInMs" | "requestTimeoutInMs"
+>;
+
+function retryDelay(failure: unknown, retryCount: number, settings: RetrySettings): number {
+  const asked =
+    failure instanceof TransientResponse ? parseRetryAfter(failure.response.headers, settings.scheduler.now()) : undefined;
+  const backoff = Math.min(settings.retryDelayInMs * 2 ** (retryCount - 1), settings.maxRetryDelayInMs);
+  return clampDelay(asked ?? backoff, settings.maxDelayInMs);
+}
+
+/**
+ * Sends an idempotent GET (a poll or a final GET), retrying what fails transiently: no answer
+ * within `requestTimeoutInMs`, a transport error, or 408/429/5xx (which the pipeline has already
+ * retried on its own). Retries wait for the response's Retry-After, else an exponential backoff.
+ * When retries run out, a transient response is emitted for the caller to judge, and a transport
+ * failure becomes an {@link LroRequestError}.
+ */
+export function sendWithRetries(
+  transport: Transport,
+  request: Omit<PipelineRequestOptions, "abortSignal">,
+  settings: RetrySettings,
+  during: string,
+): Observable<PipelineResponse> {
+  return defer(() => send(transport, request)).pipe(
+    timeout({ first: settings.requestTimeoutInMs, scheduler: settings.scheduler }),
+    map((response) => {
+      if (transientStatuses.has(response.status)) throw new TransientResponse(response);
+      return response;
+    }),
+    retry({
+      count: settings.maxRetries,
+      delay: (failure: unknown, retryCount) => {
+        const delayInMs = retryDelay(failure, retryCount, settings);
+        const reason = failure instanceof TransientResponse ? `HTTP ${failure.response.status}` : String(failure);
+        logger.warning(`retry ${retryCount}/${settings.maxRetries} ${during} in ${delayInMs} ms after ${reason}`);
+        return timer(delayInMs, settings.scheduler);
+      },
+    }),
+    catchError((failure: unknown) =>
+      failure instanceof TransientResponse
+        ? of(failure.response)
+        : throwError(() => new LroRequestError(during, failure)),
+    ),
+  );
+}

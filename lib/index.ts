@@ -1,0 +1,41 @@
+export { beginLro, type BeginLroOptions, type LroRequest } from "./begin-lro.js";
+export { pollLro } from "./poll-lro.js";
+export { resumeLro } from "./resume-lro.js";
+export { lroResult } from "./lro-result.js";
+export { armPolling } from "./presets/arm-polling.js";
+export { lroPolling } from "./presets/lro-polling.js";
+export { azureAsyncOperationPolling } from "./strategies/azure-async-operation.js";
+export { operationLocationPolling } from "./strategies/operation-location.js";
+export { locationPolling } from "./strategies/location.js";
+export { bodyContentPolling } from "./strategies/body-content.js";
+export { statusCheckPolling } from "./strategies/status-check.js";
+export type { LroPollingOperator } from "./engine/polling-operator.js";
+export type { LroAbortSignal, LroOptions, LroRetryOptions } from "./options.js";
+export {
+  isTerminalState,
+  isTerminalStatus,
+  statusFromWord,
+  type FinalStateVia,
+  type LroCanceledState,
+  type LroErrorDetail,
+  type LroFailedState,
+  type LroRunningState,
+  type LroState,
+  type LroStateBase,
+  type LroStatus,
+  type LroStrategyName,
+  type LroSucceededState,
+  type LroTerminalState,
+  type LroTerminalStatus,
+} from "./state.js";
+export {
+  LroAbortedError,
+  LroBadResponseError,
+  LroBadStatusError,
+  LroCanceledError,
+  LroError,
+  LroFailedError,
+  LroRequestError,
+  LroTimeoutError,
+  LroUrlRejectedError,
+} from "./errors/index.js";

@@ -1,0 +1,168 @@
+import {
+  createDefaultHttpClient,
+  createPipelineFromOptions,
+  type HttpClient,
+  type Pipeline,
+  type PipelineRequestOptions,
+} from "@azure/core-rest-pipeline";
+import { asyncScheduler, type SchedulerLike } from "rxjs";
+import type { FinalStateVia, LroStateBase } from "./state.js";
+
+/** An `AbortSignal`, or any object shaped like one (core-rest-pipeline's `AbortSignalLike`). */
+export type LroAbortSignal = NonNullable<PipelineRequestOptions["abortSignal"]>;
+
+/** How polls and final GETs that fail transiently (network error, 408, 429, 5xx) are retried. */
+export interface LroRetryOptions {
+  /**
+   * Retries of one poll before the stream errors with the continuation token. They come on top of
+   * the pipeline's own retries, which have already run for 408/429/5xx.
+   * @defaultValue 3
+   */
+  readonly maxRetries?: number;
+  /** The first retry's delay when the response has no Retry-After; it doubles each time. @defaultValue 1000 */
+  readonly retryDelayInMs?: number;
+  /** The longest delay between two retries. @defaultValue 30000 */
+  readonly maxRetryDelayInMs?: number;
+}
+
+/** What every rx-lro entry point and polling operator accepts. All optional. */
+export interface LroOptions<TResult = unknown> {
+  /**
+   * The pipeline requests go through: pass the one your other Azure clients use, with its
+   * authentication policy. Defaults to `createPipelineFromOptions({})` (retries, redirects,
+   * user agent, request ids; no authentication).
+   */
+  readonly pipeline?: Pipeline;
+  /** The HTTP client the pipeline sends with; tests inject one. Defaults to `createDefaultHttpClient()`. */
+  readonly httpClient?: HttpClient;
+  /** The delay before a poll when the previous response had no Retry-After. @defaultValue 2000 */
+  readonly intervalInMs?: number;
+  /** Every delay, Retry-After included, is clamped to `[0, maxDelayInMs]`, so no timer can overflow. @defaultValue 600000 (10 minutes) */
+  readonly maxDelayInMs?: number;
+  /** How the final result is fetched, as the operation's Swagger `final-state-via` declares it. */
+  readonly finalStateVia?: FinalStateVia;
+  /** The overall deadline from subscription; past it the stream errors with `LroTimeoutError`. @defaultValue no deadline */
+  readonly timeoutInMs?: number;
+  /** How long one poll or final GET may take before it is aborted and retried. @defaultValue 60000 */
+  readonly requestTimeoutInMs?: number;
+  /** Retries of polls and final GETs that fail transiently. */
+  readonly retry?: LroRetryOptions;
+  /** The scheduler for every timer: a `TestScheduler` in tests, a zone-aware one in Angular. @defaultValue asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** Stops polling (the stream errors with `LroAbortedError`); the operation keeps running on the service. */
+  readonly abortSignal?: LroAbortSignal;
+  /** Maps the final body (after a successful operation) to the result the succeeded state carries. */
+  readonly processResult?: (body: unknown, state: LroStateBase) => TResult;
+  /**
+   * Hosts besides the initial request's that polling and result URLs may point to (`host`,
+   * `host:port` or `*.suffix`). Any other host is refused with `LroUrlRejectedError`.
+   */
+  readonly allowedHosts?: readonly string[];
+}
+
+/** Options with every default filled in. @internal */
+export interface ResolvedLroOptions<TResult> {
+  readonly pipeline: Pipeline;
+  readonly httpClient: HttpClient;
+  readonly intervalInMs: number;
+  readonly maxDelayInMs: number;
+  readonly finalStateVia: FinalStateVia | undefined;
+  readonly timeoutInMs: number | undefined;
+  readonly requestTimeoutInMs: number;
+  readonly maxRetries: number;
+  readonly retryDelayInMs: number;
+  readonly maxRetryDelayInMs: number;
+  readonly scheduler: SchedulerLike;
+  readonly abortSignal: LroAbortSignal | undefined;
+  readonly processResult: ((body: unknown, state: LroStateBase) => TResult) | undefined;
+  readonly allowedHosts: readonly string[];
+}
+
+const finalStateViaValues: readonly FinalStateVia[] = ["azure-async-operation", "location", "original-uri", "operation-location"];
+
+function checkDuration(name: string, value: unknown, { positive = false } = {}): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0 || (positive && value === 0)) {
+    throw new TypeError(
+      `Expected \`${name}\` to be a ${positive ? "positive" : "non-negative"} number of milliseconds, got ${String(value)} (${typeof value})`,
+    );
+  }
+}
+
+function checkCount(name: string, value: unknown): void {
+  if (value !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= 0)) {
+    throw new TypeError(`Expected \`${name}\` to be a non-negative integer, got ${String(value)} (${typeof value})`);
+  }
+}
+
+/**
+ * Checks options the moment they are given (so a mistake surfaces at the call site, not at the
+ * first poll) and fills in the defaults.
+ * @internal
+ */
+export function resolveOptions<TResult>(options: LroOptions<TResult>): ResolvedLroOptions<TResult> {
+  checkDuration("intervalInMs", options.intervalInMs);
+  checkDuration("maxDelayInMs", options.maxDelayInMs);
+  checkDuration("timeoutInMs", options.timeoutInMs, { positive: true });
+  checkDuration("requestTimeoutInMs", options.requestTimeoutInMs, { positive: true });
+  checkDuration("retry.retryDelayInMs", options.retry?.retryDelayInMs);
+  checkDuration("retry.maxRetryDelayInMs", options.retry?.maxRetryDelayInMs);
+  checkCount("retry.maxRetries", options.retry?.maxRetries);
+  if (options.finalStateVia !== undefined && !finalStateViaValues.includes(options.finalStateVia)) {
+    throw new TypeError(
+      `Expected \`finalStateVia\` to be one of ${finalStateViaValues.map((value) => `"${value}"`).join(", ")}, got ${JSON.stringify(options.finalStateVia)}`,
+    );
+  }
+  if (options.allowedHosts !== undefined && !options.allowedHosts.every((host) => typeof host === "string" && host.trim() !== "")) {
+    throw new TypeError("Expected `allowedHosts` to be an array of non-empty host names");
+  }
+  if (options.processResult !== undefined && typeof options.processResult !== "function") {
+    throw new TypeError(`Expected \`processResult\` to be a function, got ${typeof options.processResult}`);
+  }
+  const maxDelayInMs = Math.min(options.maxDelayInMs ?? 600_000, maxTimerDelayInMs);
+  return {
+    pipeline: options.pipeline ?? defaultPipeline(),
+    httpClient: options.httpClient ?? defaultHttpClient(),
+    intervalInMs: Math.min(options.intervalInMs ?? 2000, maxDelayInMs),
+    maxDelayInMs,
+    finalStateVia: options.finalStateVia,
+    timeoutInMs: options.timeoutInMs === undefined ? undefined : Math.min(options.timeoutInMs, maxTimerDelayInMs),
+    requestTimeoutInMs: Math.min(options.requestTimeoutInMs ?? 60_000, maxTimerDelayInMs),
+    maxRetries: options.retry?.maxRetries ?? 3,
+    retryDelayInMs: options.retry?.retryDelayInMs ?? 1000,
+    maxRetryDelayInMs: Math.min(options.retry?.maxRetryDelayInMs ?? 30_000, maxDelayInMs),
+    scheduler: options.scheduler ?? asyncScheduler,
+    abortSignal: options.abortSignal,
+    processResult: options.processResult,
+    allowedHosts: options.allowedHosts ?? [],
+  };
+}
+
+/** `setTimeout` fires at once for delays past 2^31 − 1 ms; nothing here may ask for more. */
+export const maxTimerDelayInMs = 2 ** 31 - 1;
+
+/** Clamps a delay to `[0, maxDelayInMs]`; `NaN` counts as 0. @internal */
+export function clampDelay(delayInMs: number, maxDelayInMs: number): number {
+  return delayInMs > 0 ? Math.min(delayInMs, maxDelayInMs) : 0;
+}
+
+// Created on first use, not at import, so that importing rx-lro has no side effects.
+let sharedPipeline: Pipeline | undefined;
+let sharedHttpClient: HttpClient | undefined;
+
+function defaultPipeline(): Pipeline {
+  return (sharedPipeline ??= createPipelineFromOptions({}));
+}
+
+function defaultHttpClient(): HttpClient {
+  return (sharedHttpClient ??= createDefaultHttpClient());
+}
+
+/** Layers options: the first one's own settings win over the second's. @internal */
+export function mergeOptions<TResult>(own: LroOptions<TResult>, inherited: LroOptions<TResult>): LroOptions<TResult> {
+  return {
+    ...inherited,
+    ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)),
+    retry: { ...inherited.retry, ...own.retry },
+  };
+}

@@ -1,0 +1,48 @@
+import type { PipelineResponse } from "@azure/core-rest-pipeline";
+import { readBody } from "../http/body.js";
+import { headerLink } from "../http/headers.js";
+import type { LroOptions } from "../options.js";
+import { createPollingOperator, type LroPollingOperator } from "../engine/polling-operator.js";
+import { readInitialOfTracked, readResource, reasonPhrase, resourceLocationOf, type Reading } from "./reading.js";
+import type { PollingStrategy } from "./strategy.js";
+
+/**
+ * A Location poll: 202 means running; any other 2xx means done, its body being the result. A
+ * terminal Failed/Canceled `provisioningState` in that body still wins, so a failure reported
+ * there is not swallowed (msrestazure#157); other words do not keep a finished operation running.
+ */
+function readLocationPoll(response: PipelineResponse): Reading {
+  if (response.status === 202) {
+    return { status: "running", providerStatus: reasonPhrase(202), body: undefined };
+  }
+  const reading = readResource(response, readBody(response), "succeeded");
+  return reading.status === "running" ? { ...reading, status: "succeeded" } : reading;
+}
+
+/** Follows the `Location` header. @internal */
+export const locationStrategy: PollingStrategy = {
+  name: "location",
+  canPoll: (initial) => headerLink(initial, "location") !== undefined,
+  pollingLink: (response) => headerLink(response, "location"),
+  readInitial: readInitialOfTracked,
+  readPoll: readLocationPoll,
+  finalResult(operation, last) {
+    if (operation.finalStateVia === "original-uri") return { from: "get", url: operation.requestUrl };
+    const resourceLocation = resourceLocationOf(last.body);
+    return resourceLocation === undefined ? { from: "body" } : { from: "get", url: resourceLocation };
+  },
+};
+
+/**
+ * Polls the URL of the `Location` header until it stops answering 202 Accepted; the response
+ * that ends it carries the result (none for 204 No Content). A new `Location` on a poll response
+ * moves the polling there. The default for ARM PATCH, DELETE and POST.
+ *
+ * @example
+ * ```ts
+ * const restarted$ = beginLro({ url: restartUrl, method: "POST" }, { pipeline, polling: locationPolling() });
+ * ```
+ */
+export function locationPolling<TResult = unknown>(options: LroOptions<TResult> = {}): LroPollingOperator<TResult> {
+  return createPollingOperator([locationStrategy], "location", options);
+}

@@ -1,0 +1,62 @@
+import type { PipelineResponse } from "@azure/core-rest-pipeline";
+import { LroBadResponseError } from "../errors/lro-bad-response-error.js";
+import { readJsonObject } from "../http/body.js";
+import { headerLink } from "../http/headers.js";
+import { statusFromWord, type LroStrategyName } from "../state.js";
+import { percentCompleteOf, readInitialOfTracked, resourceLocationOf, serviceErrorOf, type Reading } from "./reading.js";
+import type { FinalResultSource, PollingStrategy } from "./strategy.js";
+import type { TrackedOperation } from "../engine/tracked-operation.js";
+
+/** Reads an operation-status resource: `{ status, percentComplete?, error?, resourceLocation?, … }`. */
+function readStatusMonitor(response: PipelineResponse): Reading {
+  const body = readJsonObject(response, "the operation status");
+  const word: unknown = body.status;
+  if (word === undefined || word === null || word === "") {
+    throw new LroBadResponseError(`The operation status (HTTP ${response.status}) has no \`status\`.`, { response });
+  }
+  if (typeof word !== "string") {
+    throw new LroBadResponseError(
+      `The operation status (HTTP ${response.status}) has a \`status\` that is not a string: ${JSON.stringify(word)}.`,
+      { response },
+    );
+  }
+  const status = statusFromWord(word);
+  const percentComplete = percentCompleteOf(body);
+  return {
+    status,
+    providerStatus: word,
+    ...(percentComplete === undefined ? {} : { percentComplete }),
+    ...(status === "failed" || status === "canceled" ? { error: serviceErrorOf(body) } : {}),
+    body,
+  };
+}
+
+/**
+ * The final-result rules shared by the Azure-AsyncOperation and Operation-Location algorithms
+ * (the union of Python's `OperationResourcePolling` and core-lro's `findResourceLocation`).
+ */
+function finalResultOfOperationResource(operation: TrackedOperation, last: Reading): FinalResultSource {
+  const { method, finalStateVia, location, requestUrl } = operation;
+  if (finalStateVia === "location" && location !== undefined) return { from: "get", url: location };
+  if ((finalStateVia === "azure-async-operation" || finalStateVia === "operation-location") && method === "POST") {
+    return { from: "body" };
+  }
+  const resourceLocation = resourceLocationOf(last.body);
+  if (resourceLocation !== undefined) return { from: "get", url: resourceLocation };
+  if (finalStateVia === "original-uri" || method === "PUT" || method === "PATCH") return { from: "get", url: requestUrl };
+  if (method === "POST" && location !== undefined) return { from: "get", url: location };
+  if (method === "DELETE") return { from: "none" };
+  return { from: "body" };
+}
+
+/** An algorithm that polls an operation-status resource named by a response header. */
+export function operationResourceStrategy(name: LroStrategyName, header: string): PollingStrategy {
+  return {
+    name,
+    canPoll: (initial) => headerLink(initial, header) !== undefined,
+    pollingLink: (response) => headerLink(response, header),
+    readInitial: readInitialOfTracked,
+    readPoll: readStatusMonitor,
+    finalResult: finalResultOfOperationResource,
+  };
+}
