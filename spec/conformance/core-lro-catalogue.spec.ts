@@ -95,7 +95,7 @@ function expectOutcome(outcome: Outcome, states: LroState[], error: unknown) {
 }
 
 describe("core-lro 3.4.1 route-table scenarios", () => {
-  const cases = coreLroCatalogue.flatMap((scenario) =>
+  const cases = coreLroCatalogue.flatMap((scenario): { scenario: CatalogueScenario; headerName: string | undefined; title: string }[] =>
     scenario.headerName === undefined
       ? [{ scenario, headerName: undefined, title: `${scenario.id} ${scenario.name}` }]
       : ["Azure-AsyncOperation", "Operation-Location"].map((headerName) => ({ scenario, headerName, title: `${scenario.id} ${scenario.name} (${headerName})` })),
