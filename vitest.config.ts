@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["spec/**/*.spec.ts"],
+    // Starts the public AutoRest test server on 127.0.0.1 for spec/integration.
+    globalSetup: ["spec/integration/autorest/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
