@@ -1,0 +1,149 @@
+import { AzureLogger, setLogLevel } from "@azure/logger";
+import { createHttpHeaders } from "@azure/core-rest-pipeline";
+import { afterEach, describe, expect, it } from "vitest";
+import { beginLro, LroBadStatusError, LroUrlRejectedError, pollLro } from "../lib/index.js";
+import { FakeService } from "./support/fake-service.js";
+import { advance, record, runToEnd, virtualScheduler } from "./support/virtual-time.js";
+
+function setup() {
+  const scheduler = virtualScheduler();
+  return { scheduler, service: new FakeService(scheduler) };
+}
+
+describe("beginLro", () => {
+  afterEach(() => {
+    setLogLevel();
+    AzureLogger.log = (...args) => console.log(...args);
+  });
+
+  it("sends json with its content type, and the given headers", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://example.com/w?api-version=1";
+    service.on("PUT", url, { status: 200, body: { id: "w" } });
+
+    await runToEnd(beginLro({ url, method: "PUT", json: { size: 3 }, headers: { "x-custom": "1" } }, service.options), scheduler);
+
+    const [sent] = service.requests;
+    expect(sent!.headers.get("content-type")).toBe("application/json");
+    expect(sent!.headers.get("x-custom")).toBe("1");
+    await runToEnd(beginLro({ url, method: "PUT", headers: createHttpHeaders({ "x-other": "2" }) }, service.options), scheduler);
+    expect(service.requests[1]!.headers.get("x-other")).toBe("2");
+  });
+
+  it("lets polls inherit allowInsecureConnection from an http initial request", async () => {
+    const { scheduler, service } = setup();
+    const url = "http://127.0.0.1:8080/w";
+    service
+      .on("PUT", url, { status: 201, headers: { "azure-asyncoperation": "/ops/1" } })
+      .on("GET", "http://127.0.0.1:8080/ops/1", { status: 200, body: { status: "Succeeded" } })
+      .on("GET", url, { status: 200, body: {} });
+
+    await runToEnd(beginLro({ url, method: "PUT", allowInsecureConnection: true }, { ...service.options, intervalInMs: 0 }), scheduler);
+
+    expect(service.requests.map((request) => request.allowInsecureConnection)).toEqual([true, true, true]);
+  });
+
+  it("never switches allowInsecureConnection on for an operation that started on https", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://example.com/w";
+    service.on("PUT", url, { status: 201, headers: { "azure-asyncoperation": "/ops/1" } }).on("GET", "https://example.com/ops/1", { status: 200, body: { status: "Running" } });
+
+    const run = record(beginLro({ url, method: "PUT", allowInsecureConnection: true }, { ...service.options, intervalInMs: 0 }), scheduler);
+    await advance(scheduler, () => service.requests.length >= 2);
+    run.subscription.unsubscribe();
+
+    expect(service.requests[1]!.allowInsecureConnection).toBe(false);
+  });
+
+  it("refuses a polling header that points at another host, before sending anything there", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://management.example.com/w";
+    service.on("PUT", url, { status: 201, headers: { "azure-asyncoperation": "https://attacker.example.net/collect" } });
+
+    const run = await runToEnd(beginLro({ url, method: "PUT" }, service.options), scheduler);
+
+    expect(run.error).toBeInstanceOf(LroUrlRejectedError);
+    expect(service.requests.map((request) => request.url)).toEqual([url]);
+  });
+
+  it("follows another host when it is in allowedHosts", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://management.example.com/w";
+    service
+      .on("POST", url, { status: 202, headers: { "azure-asyncoperation": "https://status.example.net/op/1" } })
+      .on("GET", "https://status.example.net/op/1", { status: 200, body: { status: "Succeeded" } });
+
+    const run = await runToEnd(beginLro({ url, method: "POST" }, { ...service.options, intervalInMs: 0, allowedHosts: ["status.example.net"] }), scheduler);
+
+    expect(run.values.at(-1)!.status).toBe("succeeded");
+  });
+
+  it("reuses the initial request's x-ms-client-request-id on every poll", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://example.com/w";
+    service.on("DELETE", url, { status: 202, headers: { location: "/ops/1" } }).on("GET", "https://example.com/ops/1", { status: 204 });
+
+    await runToEnd(beginLro({ url, method: "DELETE", headers: { "x-ms-client-request-id": "abc-123" } }, { ...service.options, intervalInMs: 0 }), scheduler);
+
+    expect(service.requests.map((request) => request.headers.get("x-ms-client-request-id"))).toEqual(["abc-123", "abc-123"]);
+  });
+
+  it("errors with LroBadStatusError carrying the service's error on an initial 4xx", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://example.com/w";
+    service.on("PUT", url, { status: 409, body: { error: { code: "Conflict", message: "Another operation is in progress" } } });
+
+    const run = await runToEnd(beginLro({ url, method: "PUT" }, service.options), scheduler);
+
+    expect(run.error).toBeInstanceOf(LroBadStatusError);
+    expect((run.error as Error).message).toBe("Unexpected HTTP status 409 in the initial response to PUT: Conflict: Another operation is in progress");
+  });
+
+  it("maps the final body with processResult", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://example.com/w";
+    service.on("PUT", url, { status: 200, body: { id: "w", properties: { size: 3 } } });
+
+    const run = await runToEnd(
+      beginLro<number>({ url, method: "PUT" }, { ...service.options, processResult: (body) => (body as { properties: { size: number } }).properties.size }),
+      scheduler,
+    );
+
+    expect(run.values[0]!.result).toBe(3);
+  });
+
+  it("logs each poll's status and delay under azure:rx-lro, without query strings or header values", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://example.com/w?sig=SECRET";
+    const lines: string[] = [];
+    setLogLevel("info");
+    AzureLogger.log = (...args: unknown[]) => lines.push(args.join(" "));
+    service
+      .on("PUT", url, { status: 201, headers: { "azure-asyncoperation": "https://example.com/ops/1?sig=SECRET2", "retry-after": "3" } })
+      .on("GET", "https://example.com/ops/1?sig=SECRET2", { status: 200, body: { status: "Succeeded" } })
+      .on("GET", url, { status: 200, body: {} });
+
+    await runToEnd(beginLro({ url, method: "PUT", headers: { authorization: "Bearer TOKEN" } }, service.options), scheduler);
+
+    const rxLro = lines.filter((line) => line.includes("azure:rx-lro"));
+    expect(rxLro.join("\n")).toContain("PUT azureAsyncOperation https://example.com/ops/1?…: HTTP 201 Created → running; next poll in 3000 ms");
+    expect(rxLro.join("\n")).toContain("HTTP 200 Succeeded → succeeded");
+    expect(lines.join("\n")).not.toMatch(/SECRET|TOKEN/);
+  });
+});
+
+describe("pollLro", () => {
+  it("follows an initial response obtained elsewhere, sending nothing before subscribe", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://example.com/w";
+    service.on("POST", url, { status: 202, headers: { location: "/ops/1" } }).on("GET", "https://example.com/ops/1", { status: 200, body: { n: 1 } });
+    const initial = await service.pipeline.sendRequest(service, { url, method: "POST", headers: createHttpHeaders(), timeout: 0, withCredentials: false, requestId: "r" } as never);
+
+    const states$ = pollLro(initial, { ...service.options, intervalInMs: 0 });
+    expect(service.requests).toHaveLength(1);
+    const run = await runToEnd(states$, scheduler);
+
+    expect(run.values.map((state) => state.status)).toEqual(["running", "succeeded"]);
+    expect(run.values.at(-1)!.result).toEqual({ n: 1 });
+  });
+});
