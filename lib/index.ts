@@ -39,3 +39,5 @@ export {
   LroTimeoutError,
   LroUrlRejectedError,
 } from "./errors/index.js";
+export { createLroHub, type LroHub, type LroHubOptions, type LroSummary } from "./hub/create-lro-hub.js";
+export type { LroPollingTarget, LroWatchTarget } from "./hub/watch-target.js";

@@ -37,6 +37,12 @@ export interface LroOptions<TResult = unknown> {
   readonly httpClient?: HttpClient;
   /** The delay before a poll when the previous response had no Retry-After. @defaultValue 2000 */
   readonly intervalInMs?: number;
+  /**
+   * Spreads the fallback interval (never a server's Retry-After) by up to this fraction either
+   * way, so that operations started together do not poll in lockstep: `0.2` turns 2000 ms into
+   * 1800–2200 ms. @defaultValue 0
+   */
+  readonly intervalJitter?: number;
   /** Every delay, Retry-After included, is clamped to `[0, maxDelayInMs]`, so no timer can overflow. @defaultValue 600000 (10 minutes) */
   readonly maxDelayInMs?: number;
   /** How the final result is fetched, as the operation's Swagger `final-state-via` declares it. */
@@ -65,6 +71,7 @@ export interface ResolvedLroOptions<TResult> {
   readonly pipeline: Pipeline;
   readonly httpClient: HttpClient;
   readonly intervalInMs: number;
+  readonly intervalJitter: number;
   readonly maxDelayInMs: number;
   readonly finalStateVia: FinalStateVia | undefined;
   readonly timeoutInMs: number | undefined;
@@ -103,6 +110,9 @@ function checkCount(name: string, value: unknown): void {
 export function resolveOptions<TResult>(options: LroOptions<TResult>): ResolvedLroOptions<TResult> {
   checkDuration("intervalInMs", options.intervalInMs);
   checkDuration("maxDelayInMs", options.maxDelayInMs);
+  if (options.intervalJitter !== undefined && !(typeof options.intervalJitter === "number" && options.intervalJitter >= 0 && options.intervalJitter <= 1)) {
+    throw new TypeError(`Expected \`intervalJitter\` to be a fraction from 0 to 1, got ${String(options.intervalJitter)} (${typeof options.intervalJitter})`);
+  }
   checkDuration("timeoutInMs", options.timeoutInMs, { positive: true });
   checkDuration("requestTimeoutInMs", options.requestTimeoutInMs, { positive: true });
   checkDuration("retry.retryDelayInMs", options.retry?.retryDelayInMs);
@@ -124,6 +134,7 @@ export function resolveOptions<TResult>(options: LroOptions<TResult>): ResolvedL
     pipeline: options.pipeline ?? defaultPipeline(),
     httpClient: options.httpClient ?? defaultHttpClient(),
     intervalInMs: Math.min(options.intervalInMs ?? 2000, maxDelayInMs),
+    intervalJitter: options.intervalJitter ?? 0,
     maxDelayInMs,
     finalStateVia: options.finalStateVia,
     timeoutInMs: options.timeoutInMs === undefined ? undefined : Math.min(options.timeoutInMs, maxTimerDelayInMs),
@@ -140,6 +151,13 @@ export function resolveOptions<TResult>(options: LroOptions<TResult>): ResolvedL
 
 /** `setTimeout` fires at once for delays past 2^31 − 1 ms; nothing here may ask for more. */
 export const maxTimerDelayInMs = 2 ** 31 - 1;
+
+/** The fallback interval, spread by the jitter fraction. @internal */
+export function fallbackInterval(options: Pick<ResolvedLroOptions<unknown>, "intervalInMs" | "intervalJitter" | "maxDelayInMs">): number {
+  if (options.intervalJitter === 0) return options.intervalInMs;
+  const spread = options.intervalInMs * options.intervalJitter * (2 * Math.random() - 1);
+  return clampDelay(Math.round(options.intervalInMs + spread), options.maxDelayInMs);
+}
 
 /** Clamps a delay to `[0, maxDelayInMs]`; `NaN` counts as 0. @internal */
 export function clampDelay(delayInMs: number, maxDelayInMs: number): number {

@@ -33,7 +33,9 @@ describe("the package", () => {
       expect(typeof cjs[name], name).toBe("function");
     }
     expect(Object.keys(esm).sort()).toEqual(Object.keys(cjs).sort());
-    expect(readFileSync(join(outDir, "index.d.ts"), "utf8")).not.toMatch(/:\s*any\b/);
+    const declarations = readFileSync(join(outDir, "index.d.ts"), "utf8").split("\n");
+    const code = declarations.filter((line) => !/^\s*(\*|\/\*\*|\/\/)/.test(line));
+    expect(code.filter((line) => /[:<,(|]\s*any\b/.test(line))).toEqual([]);
   }, 60_000);
 
   it("declares itself side-effect free, with rxjs as a peer", () => {

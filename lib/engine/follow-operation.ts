@@ -9,7 +9,7 @@ import { parseRetryAfter } from "../http/retry-after.js";
 import { sendWithRetries } from "../http/send-with-retries.js";
 import { followUrl, redactUrl } from "../http/url-policy.js";
 import { logger } from "../logger.js";
-import { clampDelay, type ResolvedLroOptions } from "../options.js";
+import { clampDelay, fallbackInterval, type ResolvedLroOptions } from "../options.js";
 import { isTerminalStatus, type LroState, type LroStateBase } from "../state.js";
 import { bodyOrNothing, serviceErrorOf, type Reading } from "../strategies/reading.js";
 import type { PollingStrategy } from "../strategies/strategy.js";
@@ -51,7 +51,7 @@ function makeState<TResult>(
     ...(operation.pollingUrl === undefined ? {} : { pollingUrl: operation.pollingUrl }),
     ...(resultUrl === undefined ? {} : { resultUrl }),
     ...(retryAfterInMs === undefined ? {} : { retryAfterInMs }),
-    ...(terminal ? {} : { nextPollInMs: retryAfterInMs ?? options.intervalInMs }),
+    ...(terminal ? {} : { nextPollInMs: retryAfterInMs ?? fallbackInterval(options) }),
     pollCount,
     ...(response === undefined ? {} : { httpStatus: response.status, rawResponse: response }),
     continuationToken: encodeContinuationToken(operation),
@@ -204,26 +204,34 @@ export function followInitialResponse<TResult>(
 }
 
 /**
- * The states of an operation restored from a continuation token: it polls at once (the token
- * does not know how long ago it was written), or, for an operation that had finished without
- * polling, emits how it ended.
+ * A state for an operation known only by its token, before any response: what a watcher shows
+ * until the first poll answers.
+ */
+export function notStartedState<TResult>(operation: TrackedOperation, options: ResolvedLroOptions<TResult>): LroState<TResult> {
+  const reading: Reading = { status: "notStarted", providerStatus: "NotStarted", body: undefined };
+  return makeState(operation, reading, { pollCount: 0 }, options);
+}
+
+/**
+ * The states of an operation restored from a continuation token: the first poll goes out after
+ * `firstPollDelayInMs` (at once by default: the token does not know how long ago it was
+ * written), or, for an operation that had finished without polling, it emits how it ended.
  */
 export function followTrackedOperation<TResult>(
   strategy: PollingStrategy,
   operation: TrackedOperation,
   options: ResolvedLroOptions<TResult>,
+  firstPollDelayInMs = 0,
 ): Observable<LroState<TResult>> {
   return defer(() => {
     if (operation.finishedAs !== undefined) {
       const reading: Reading = { status: operation.finishedAs, providerStatus: operation.finishedAs, body: undefined };
       return of(makeState(operation, reading, { pollCount: 0 }, options));
     }
-    const pollingUrl = followUrl(operation.pollingUrl as string, urlPolicy(operation, options));
-    const resumed: Reading = { status: "running", providerStatus: "Resumed", body: undefined };
-    const first = { ...operation, pollingUrl };
+    const first = { ...operation, pollingUrl: followUrl(operation.pollingUrl as string, urlPolicy(operation, options)) };
     const placeholder: Step<TResult> = {
       operation: first,
-      state: { ...makeState(first, resumed, { pollCount: 0 }, options), nextPollInMs: 0 },
+      state: { ...notStartedState(first, options), nextPollInMs: firstPollDelayInMs },
     };
     // The placeholder only drives the first poll: the stream emits what the service says.
     return followFrom(of(placeholder), strategy, options).pipe(skip(1));

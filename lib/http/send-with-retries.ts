@@ -1,5 +1,5 @@
 import type { PipelineRequestOptions, PipelineResponse } from "@azure/core-rest-pipeline";
-import { catchError, defer, map, type Observable, of, retry, throwError, timeout, timer } from "rxjs";
+import { catchError, defer, map, type Observable, of, retry, throwError, timer } from "rxjs";
 import { LroRequestError } from "../errors/lro-request-error.js";
 import { clampDelay, type ResolvedLroOptions } from "../options.js";
 import { logger } from "../logger.js";
@@ -27,7 +27,7 @@ function retryDelay(failure: unknown, retryCount: number, settings: RetrySetting
 
 /**
  * Sends an idempotent GET (a poll or a final GET), retrying what fails transiently: no answer
- * within `requestTimeoutInMs`, a transport error, or 408/429/5xx (which the pipeline has already
+ * within `requestTimeoutInMs` (the request's `timeout`), a transport error, or 408/429/5xx (which the pipeline has already
  * retried on its own). Retries wait for the response's Retry-After, else an exponential backoff.
  * When retries run out, a transient response is emitted for the caller to judge, and a transport
  * failure becomes an {@link LroRequestError}.
@@ -38,8 +38,9 @@ export function sendWithRetries(
   settings: RetrySettings,
   during: string,
 ): Observable<PipelineResponse> {
-  return defer(() => send(transport, request)).pipe(
-    timeout({ first: settings.requestTimeoutInMs, scheduler: settings.scheduler }),
+  // The HTTP client enforces the deadline, so it counts only the exchange, not time spent
+  // waiting for a place (a hub's request gate, a hidden page).
+  return defer(() => send(transport, { ...request, timeout: settings.requestTimeoutInMs })).pipe(
     map((response) => {
       if (transientStatuses.has(response.status)) throw new TransientResponse(response);
       return response;

@@ -29,6 +29,8 @@ export interface ReceivedRequest {
   readonly at: number;
   readonly headers: HttpHeaders;
   readonly allowInsecureConnection: boolean;
+  /** The request's `timeout` (0: none). */
+  readonly timeout: number;
   /** Whether the request was aborted (checked now). */
   readonly aborted: () => boolean;
 }
@@ -41,6 +43,9 @@ export class FakeService implements HttpClient {
   readonly requests: ReceivedRequest[] = [];
   readonly pipeline = createEmptyPipeline();
   readonly #routes = new Map<string, FakeReply[]>();
+  /** Requests being answered now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
 
   constructor(readonly scheduler: SchedulerLike) {}
 
@@ -67,16 +72,26 @@ export class FakeService implements HttpClient {
       at: this.scheduler.now(),
       headers: request.headers,
       allowInsecureConnection: request.allowInsecureConnection === true,
+      timeout: request.timeout,
       aborted: () => signal?.aborted === true,
     });
     const queue = this.#routes.get(`${request.method} ${request.url}`);
     const reply: FakeReply = queue === undefined ? { status: 404, body: { error: { code: "NotFound", message: "no route" } } } : queue.length > 1 ? queue.shift()! : queue[0]!;
-    return new Promise<PipelineResponse>((resolve, reject) => {
-      const abort = () => reject(Object.assign(new Error("The operation was aborted."), { name: "AbortError" }));
-      if (signal?.aborted) return abort();
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const done = new Promise<PipelineResponse>((resolve, reject) => {
+      const abortError = () => Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
+      if (signal?.aborted) return reject(abortError());
+      // Like core-rest-pipeline's clients: `timeout` aborts an exchange that takes longer.
+      const deadline = request.timeout > 0 ? this.scheduler.schedule(() => reject(abortError()), request.timeout) : undefined;
+      const abort = () => {
+        deadline?.unsubscribe();
+        reject(abortError());
+      };
       signal?.addEventListener("abort", abort);
       if (reply.hang) return;
       const answer = () => {
+        deadline?.unsubscribe();
         signal?.removeEventListener("abort", abort);
         if (reply.networkError !== undefined) {
           reject(Object.assign(new Error(reply.networkError), { name: "RestError", code: "REQUEST_SEND_ERROR" }));
@@ -96,5 +111,10 @@ export class FakeService implements HttpClient {
       if (reply.delayInMs === undefined) queueMicrotask(answer);
       else this.scheduler.schedule(answer, reply.delayInMs);
     });
+    const settled = () => {
+      this.inFlight--;
+    };
+    done.then(settled, settled);
+    return done;
   }
 }

@@ -1,0 +1,157 @@
+import {
+  auditTime,
+  defer,
+  map,
+  type Observable,
+  of,
+  ReplaySubject,
+  share,
+  shareReplay,
+  startWith,
+  Subject,
+  tap,
+} from "rxjs";
+import { followTrackedOperation, notStartedState } from "../engine/follow-operation.js";
+import { resolveOptions, type LroOptions } from "../options.js";
+import { isTerminalState, type LroState, type LroStatus } from "../state.js";
+import { strategiesByName } from "../strategies/registry.js";
+import { pageHidden$ } from "./page-visibility.js";
+import { RequestGate } from "./request-gate.js";
+import { resolveTarget, type LroWatchTarget } from "./watch-target.js";
+
+/** Options of {@link createLroHub}: the common options, plus how the hub shares its polls. */
+export interface LroHubOptions<TResult = unknown> extends LroOptions<TResult> {
+  /** Requests in flight across every watched operation; the rest wait their turn, in order. @defaultValue 6 */
+  readonly maxConcurrentPolls?: number;
+  /** Hold polls while the page is hidden and send them the moment it is visible again. @defaultValue true */
+  readonly pauseWhenHidden?: boolean;
+  /**
+   * Whether polling should be paused, when the document's visibility is not the right signal
+   * (an app-state source, a test). @defaultValue the page's `visibilitychange`, in a browser
+   */
+  readonly paused$?: Observable<boolean>;
+}
+
+/** How many watched operations are in each status. */
+export type LroSummary = Readonly<Record<LroStatus, number>> & { readonly total: number };
+
+/** Many operations, one poll loop each, under one request budget. See {@link createLroHub}. */
+export interface LroHub<TResult = unknown> {
+  /**
+   * The states of an operation, shared: any number of subscribers, one poll loop and one request
+   * at a time. The loop starts with the first subscriber and stops (aborting its request) when
+   * the last one leaves; a late subscriber gets the latest state at once, and a finished
+   * operation replays its terminal state without polling again.
+   */
+  watch(target: LroWatchTarget): Observable<LroState<TResult>>;
+  /** The latest state of every operation watched so far, by id, on any change (batched). */
+  readonly states$: Observable<ReadonlyMap<string, LroState<TResult>>>;
+  /** Counts by status of {@link LroHub.states$}. */
+  readonly summary$: Observable<LroSummary>;
+  /** Drops an operation from `states$`; while someone still watches it, its next state brings it back. */
+  forget(target: LroWatchTarget): void;
+  /** Requests in flight now, and waiting for a place. */
+  readonly load: { readonly inFlight: number; readonly queued: number };
+}
+
+interface Entry<TResult> {
+  states$: Observable<LroState<TResult>>;
+  latest: LroState<TResult> | undefined;
+  latestAt: number;
+}
+
+function checkMaxConcurrentPolls(value: unknown): number {
+  if (value === undefined) return 6;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 1) return value;
+  throw new TypeError(`Expected \`maxConcurrentPolls\` to be a positive integer, got ${String(value)} (${typeof value})`);
+}
+
+/**
+ * Creates a hub that watches many long-running operations politely: one shared poll loop per
+ * operation however many components watch it, at most `maxConcurrentPolls` requests in flight
+ * across all of them (queued fairly, never before an operation's Retry-After), polling paused
+ * while the page is hidden, and a jittered fallback interval so that operations started
+ * together do not poll in lockstep. `states$` and `summary$` feed a dashboard without N
+ * subscriptions.
+ *
+ * @example
+ * ```ts
+ * const hub = createLroHub({ pipeline, maxConcurrentPolls: 4 });
+ * const deployment$ = hub.watch(state.continuationToken); // in as many components as you like
+ * hub.summary$.subscribe(({ running, failed }) => render(running, failed));
+ * ```
+ */
+export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> = {}): LroHub<TResult> {
+  const { maxConcurrentPolls, pauseWhenHidden = true, paused$, ...common } = options;
+  const gate = new RequestGate(checkMaxConcurrentPolls(maxConcurrentPolls), paused$ ?? (pauseWhenHidden ? pageHidden$() : undefined));
+  const resolved = resolveOptions<TResult>({ intervalJitter: 0.2, ...common });
+  const gated = { ...resolved, httpClient: gate.wrap(resolved.httpClient) };
+  const entries = new Map<string, Entry<TResult>>();
+  const latestById = new Map<string, LroState<TResult>>();
+  const changed = new Subject<void>();
+
+  function createEntry(target: ReturnType<typeof resolveTarget>): Entry<TResult> {
+    const entry: Entry<TResult> = {
+      latest: target.known as LroState<TResult> | undefined,
+      latestAt: resolved.scheduler.now(),
+      states$: undefined as unknown as Observable<LroState<TResult>>,
+    };
+    const loop$ = defer(() => {
+      const { latest } = entry;
+      if (latest !== undefined && isTerminalState(latest)) return of(latest);
+      const operation = latest === undefined ? target.operation : resolveTarget(latest).operation;
+      // Never poll sooner than the last response asked, even across a restart of the loop.
+      const due = latest?.nextPollInMs === undefined ? 0 : entry.latestAt + latest.nextPollInMs - resolved.scheduler.now();
+      return followTrackedOperation(strategiesByName[operation.strategy], operation, gated, Math.max(0, due)).pipe(
+        startWith(latest ?? notStartedState(operation, gated)),
+      );
+    });
+    entry.states$ = loop$.pipe(
+      tap((state) => {
+        if (state !== entry.latest) entry.latestAt = resolved.scheduler.now();
+        entry.latest = state;
+        latestById.set(target.id, state);
+        changed.next();
+      }),
+      share({ connector: () => new ReplaySubject(1), resetOnError: true, resetOnComplete: false, resetOnRefCountZero: true }),
+    );
+    return entry;
+  }
+
+  const states$ = changed.pipe(
+    startWith(undefined),
+    auditTime(0, resolved.scheduler),
+    map(() => new Map(latestById) as ReadonlyMap<string, LroState<TResult>>),
+    shareReplay({ bufferSize: 1, refCount: true }),
+  );
+
+  const summary$ = states$.pipe(
+    map((states) => {
+      const counts = { notStarted: 0, running: 0, succeeded: 0, failed: 0, canceled: 0, total: states.size };
+      for (const state of states.values()) counts[state.status]++;
+      return counts;
+    }),
+  );
+
+  return {
+    watch(target) {
+      const resolvedTarget = resolveTarget(target);
+      let entry = entries.get(resolvedTarget.id);
+      if (entry === undefined) {
+        entry = createEntry(resolvedTarget);
+        entries.set(resolvedTarget.id, entry);
+      }
+      return entry.states$;
+    },
+    states$,
+    summary$,
+    forget(target) {
+      const { id } = resolveTarget(target);
+      entries.delete(id);
+      if (latestById.delete(id)) changed.next();
+    },
+    get load() {
+      return { inFlight: gate.inFlight, queued: gate.queued };
+    },
+  };
+}

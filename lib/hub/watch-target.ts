@@ -1,0 +1,57 @@
+import type { HttpMethods } from "@azure/core-rest-pipeline";
+import { decodeContinuationToken } from "../continuation-token.js";
+import type { TrackedOperation } from "../engine/tracked-operation.js";
+import type { FinalStateVia, LroState } from "../state.js";
+
+/** An operation known by its polling URL rather than a token. */
+export interface LroPollingTarget {
+  /** The URL to poll: an `Azure-AsyncOperation`, `Operation-Location` or `Location` URL. */
+  readonly pollingUrl: string;
+  /** The method of the request that started the operation: it decides how the result is fetched. */
+  readonly method: HttpMethods;
+  /** The URL of that request: where a PUT/PATCH result is fetched, and the host trusted. @defaultValue pollingUrl */
+  readonly requestUrl?: string;
+  /** What the polling URL is. @defaultValue "azureAsyncOperation" */
+  readonly strategy?: "azureAsyncOperation" | "operationLocation" | "location";
+  readonly finalStateVia?: FinalStateVia;
+  /** Lets an operation on `http://` be polled (core-rest-pipeline refuses http otherwise). */
+  readonly allowInsecureConnection?: boolean;
+}
+
+/** What a hub can watch: a continuation token, a state (its token), or a polling URL. */
+export type LroWatchTarget = string | LroState<unknown> | LroPollingTarget;
+
+/** A watched operation's identity, its tracking record, and the state it is known to be in. */
+export interface ResolvedTarget {
+  readonly id: string;
+  readonly operation: TrackedOperation;
+  readonly known: LroState<unknown> | undefined;
+}
+
+function operationOf(target: LroPollingTarget): TrackedOperation {
+  const requestUrl = target.requestUrl ?? target.pollingUrl;
+  return {
+    strategy: target.strategy ?? "azureAsyncOperation",
+    method: target.method.toUpperCase(),
+    requestUrl,
+    pollingUrl: target.pollingUrl,
+    ...(target.finalStateVia === undefined ? {} : { finalStateVia: target.finalStateVia }),
+    allowInsecureConnection: target.allowInsecureConnection === true && requestUrl.startsWith("http:"),
+  };
+}
+
+/**
+ * Normalises a watch target. Its id is the method and the polling URL (or the request URL of an
+ * operation that finished without polling), so the same operation reached by different routes
+ * shares one poll loop.
+ */
+export function resolveTarget(target: LroWatchTarget): ResolvedTarget {
+  const known = typeof target === "object" && "status" in target ? target : undefined;
+  const operation =
+    typeof target === "string"
+      ? decodeContinuationToken(target)
+      : known !== undefined
+        ? decodeContinuationToken(known.continuationToken)
+        : operationOf(target as LroPollingTarget);
+  return { id: `${operation.method} ${operation.pollingUrl ?? operation.requestUrl}`, operation, known };
+}
