@@ -29,8 +29,8 @@ interface StatusOperationState<TResult> {
  * generated clients return), v2 `SimplePollerLike` (`@azure/arm-*` `begin…` methods) and the
  * legacy v2 `PollerLike`. Only what the bridge uses is required.
  */
-export interface SdkPollerLike<TResult> {
-  onProgress(callback: (state: never) => void): CancelOnProgress;
+export interface SdkPollerLike<TResult, TState = unknown> {
+  onProgress(callback: (state: TState) => void): CancelOnProgress;
   pollUntilDone(options?: AbortSignalOption): PromiseLike<TResult>;
   /** v3 */
   readonly operationState?: unknown;
@@ -61,7 +61,7 @@ function errorDetailOf(error: Error | undefined): LroErrorDetail | undefined {
   return { code: typeof code === "string" ? code : error.name, message: error.message };
 }
 
-function currentState(poller: SdkPollerLike<unknown>): unknown {
+function currentState(poller: Pick<SdkPollerLike<unknown>, "operationState" | "getOperationState">): unknown {
   return poller.operationState ?? poller.getOperationState?.();
 }
 
@@ -83,7 +83,7 @@ function currentState(poller: SdkPollerLike<unknown>): unknown {
  * fromPoller(poller).subscribe((state) => console.log(state.status));
  * ```
  */
-export function fromPoller<TResult>(poller: SdkPollerLike<TResult>): Observable<LroBridgedState<TResult>> {
+export function fromPoller<TResult, TState>(poller: SdkPollerLike<TResult, TState>): Observable<LroBridgedState<TResult>> {
   const toLroState = (raw: unknown, result?: TResult): LroBridgedState<TResult> => {
     const state = (isJsonObject(raw) ? raw : { status: "notStarted" }) as StatusOperationState<TResult> | LegacyOperationState<TResult>;
     const status = statusOf(state);
@@ -117,7 +117,7 @@ export function fromPoller<TResult>(poller: SdkPollerLike<TResult>): Observable<
       subscriber.next(state);
       if (isTerminalStatus(state.status)) subscriber.complete();
     };
-    const stopProgress = poller.onProgress(((raw: unknown) => emit(toLroState(raw))) as (state: never) => void);
+    const stopProgress = poller.onProgress((raw) => emit(toLroState(raw)));
     const initial = currentState(poller);
     if (initial !== undefined) emit(toLroState(initial));
     Promise.resolve(poller.submitted?.())
