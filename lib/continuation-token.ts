@@ -102,6 +102,8 @@ export function decodeContinuationToken(token: string): TrackedOperation {
   const finalStateVia = optionalString(record, "f");
   if (finalStateVia !== undefined && !finalStates.has(finalStateVia)) throw invalid("unknown final-state-via");
   const clientRequestId = optionalString(record, "c");
+  // It becomes a header value on every poll: printable ASCII only, so it cannot smuggle a header.
+  if (clientRequestId !== undefined && !/^[\x21-\x7e]{1,256}$/.test(clientRequestId)) throw invalid("`c` is not a valid request id");
   const finishedAs = optionalString(record, "d");
   if (finishedAs !== undefined && !endings.has(finishedAs)) throw invalid("unknown ending");
   if (record.i !== undefined && record.i !== 1) throw invalid("`i` must be 1");

@@ -61,7 +61,9 @@ export interface LroOptions<TResult = unknown> {
   readonly processResult?: (body: unknown, state: LroStateBase) => TResult;
   /**
    * Hosts besides the initial request's that polling and result URLs may point to (`host`,
-   * `host:port` or `*.suffix`). Any other host is refused with `LroUrlRejectedError`.
+   * `host:port` or `*.suffix`). Any other host is refused with `LroUrlRejectedError`. When an
+   * operation is resumed from a token (`resumeLro`, a hub's `watch`), the token's own request
+   * host must be listed too, if any host is: tokens from elsewhere are untrusted input.
    */
   readonly allowedHosts?: readonly string[];
 }

@@ -52,3 +52,10 @@ describe("continuation tokens", () => {
     expect(() => decodeContinuationToken(token as string)).toThrowError(reason);
   });
 });
+
+describe("tokens as untrusted input", () => {
+  it("refuses a request id that could smuggle a header", () => {
+    const token = encodeContinuationToken({ ...operation, clientRequestId: "x\r\nAuthorization: Bearer stolen" });
+    expect(() => decodeContinuationToken(token)).toThrowError(/`c` is not a valid request id/);
+  });
+});

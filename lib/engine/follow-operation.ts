@@ -7,7 +7,7 @@ import { readBody } from "../http/body.js";
 import { headerLink } from "../http/headers.js";
 import { parseRetryAfter } from "../http/retry-after.js";
 import { sendWithRetries } from "../http/send-with-retries.js";
-import { followUrl, redactUrl } from "../http/url-policy.js";
+import { checkResumedOrigin, followUrl, redactUrl } from "../http/url-policy.js";
 import { logger } from "../logger.js";
 import { clampDelay, fallbackInterval, type ResolvedLroOptions } from "../options.js";
 import { isTerminalStatus, type LroState, type LroStateBase } from "../state.js";
@@ -224,6 +224,7 @@ export function followTrackedOperation<TResult>(
   firstPollDelayInMs = 0,
 ): Observable<LroState<TResult>> {
   return defer(() => {
+    checkResumedOrigin(operation.requestUrl, options.allowedHosts);
     if (operation.finishedAs !== undefined) {
       const reading: Reading = { status: operation.finishedAs, providerStatus: operation.finishedAs, body: undefined };
       return of(makeState(operation, reading, { pollCount: 0 }, options));

@@ -22,6 +22,20 @@ function hostIsAllowed(url: URL, allowedHosts: readonly string[]): boolean {
 }
 
 /**
+ * Checks the request URL of an operation resumed from a token. The token is untrusted input:
+ * when the app lists `allowedHosts`, the host the token claims the operation started on must be
+ * one of them, or nothing is sent (a forged token could otherwise direct the pipeline's
+ * credentials anywhere). Without a list, the token is trusted as the app's own.
+ */
+export function checkResumedOrigin(requestUrl: string, allowedHosts: readonly string[]): void {
+  if (allowedHosts.length === 0) return;
+  const url = new URL(requestUrl);
+  if (!hostIsAllowed(url, allowedHosts)) {
+    throw new LroUrlRejectedError(requestUrl, `the token's host ${url.host} is not listed in allowedHosts`);
+  }
+}
+
+/**
  * Resolves a URL from a response header or body against the operation's origin and checks it:
  * http(s) only, no https → http downgrade, and the origin's host (same host and port) or one of
  * `allowedHosts`. Throws {@link LroUrlRejectedError} otherwise.
