@@ -89,6 +89,18 @@ export function renderUpdate(row: Row, now: number): string {
   return parts.filter((part) => part !== "").join("  ");
 }
 
+/** A short description of a result: the resource's name and state, a status body's status, or the JSON. */
+function describeResult(result: unknown): string {
+  if (result === undefined || result === null) return "(no content)";
+  if (typeof result !== "object") return String(result);
+  const { name, status, properties, migrationId, movedItems } = result as Record<string, unknown>;
+  const provisioning = (properties as { provisioningState?: unknown } | undefined)?.provisioningState;
+  if (typeof migrationId === "string") return `migration ${migrationId.slice(0, 8)}…, ${String(movedItems)} items moved`;
+  if (typeof name === "string" && provisioning !== undefined) return `widget ${name}, ${String(provisioning)}`;
+  if (typeof status === "string") return `operation status ${status}`;
+  return JSON.stringify(result).slice(0, 60);
+}
+
 /** The table printed when every operation has ended. */
 export function renderSummary(rows: readonly Row[]): string {
   const header = ["operation".padEnd(26), "outcome".padEnd(10), "strategy".padEnd(20), "polls", "elapsed", "result / error"].join("  ");
@@ -98,8 +110,8 @@ export function renderSummary(rows: readonly Row[]): string {
       row.error !== undefined
         ? row.error.message
         : state?.status === "succeeded"
-          ? JSON.stringify(state.result ?? null).slice(0, 60)
-          : (state?.error?.code ?? "");
+          ? describeResult(state.result)
+          : `${state?.error?.code ?? ""}: ${state?.error?.message ?? ""}`;
     return [
       row.scenario.name.padEnd(26),
       outcome(row).padEnd(10),
