@@ -19,6 +19,23 @@ import type { TrackedOperation } from "./tracked-operation.js";
 interface Step<TResult> {
   readonly operation: TrackedOperation;
   readonly state: LroState<TResult>;
+  /** How many responses in a row have asked for the next poll at once (Retry-After: 0). */
+  readonly immediateStreak?: number;
+}
+
+/** The spacing of the n-th immediate poll in a row, n ≥ 2: 10 ms, doubling, up to the interval. */
+const immediatePollSpacing = (streak: number, intervalInMs: number) => Math.min(intervalInMs, 10 * 2 ** (streak - 2));
+
+/**
+ * Honours "poll now" (Retry-After: 0) once; when response after response asks for it, spaces the
+ * polls out (10 ms, 20 ms, … up to the interval), so that no service can make the client spin.
+ */
+function spaceImmediatePolls<TResult>(step: Step<TResult>, previousStreak: number, intervalInMs: number): Step<TResult> {
+  const { state } = step;
+  if (state.retryAfterInMs !== 0 || state.nextPollInMs !== 0) return { ...step, immediateStreak: 0 };
+  const immediateStreak = previousStreak + 1;
+  if (immediateStreak < 2) return { ...step, immediateStreak };
+  return { ...step, immediateStreak, state: Object.freeze({ ...state, nextPollInMs: immediatePollSpacing(immediateStreak, intervalInMs) }) };
 }
 
 /** What a state is read from, besides the operation and the reading. */
@@ -119,7 +136,7 @@ function followFrom<TResult>(
     );
   };
 
-  const poll = ({ operation, state }: Step<TResult>): Observable<Step<TResult>> => {
+  const poll = ({ operation, state, immediateStreak = 0 }: Step<TResult>): Observable<Step<TResult>> => {
     const pollingUrl = operation.pollingUrl as string;
     const during = `while polling ${redactUrl(pollingUrl)}`;
     return sendWithRetries(options, pollRequest(operation, pollingUrl), options, during).pipe(
@@ -137,7 +154,8 @@ function followFrom<TResult>(
         };
         const pollCount = state.pollCount + 1;
         if (reading.status === "succeeded") return fetchResult(next, reading, response, pollCount);
-        return of({ operation: next, state: makeState(next, reading, { response, pollCount }, options) });
+        const step = { operation: next, state: makeState(next, reading, { response, pollCount }, options) };
+        return of(spaceImmediatePolls(step, immediateStreak, options.intervalInMs));
       }),
       catchError((error: unknown) => throwError(() => attachState(error, state))),
     );
@@ -195,7 +213,7 @@ export function followInitialResponse<TResult>(
           ...(clientRequestId === undefined ? {} : { clientRequestId }),
           ...(finished ? { finishedAs: reading.status as TrackedOperation["finishedAs"] & string } : {}),
         };
-        return { operation, state: makeState(operation, reading, { response, pollCount: 0 }, options) };
+        return spaceImmediatePolls({ operation, state: makeState(operation, reading, { response, pollCount: 0 }, options) }, 0, options.intervalInMs);
       }),
     ),
     strategy,

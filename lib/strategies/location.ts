@@ -1,22 +1,32 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
-import { readBody } from "../http/body.js";
+import { isJsonObject, readBody } from "../http/body.js";
+import { statusFromWord } from "../state.js";
 import { headerLink } from "../http/headers.js";
 import type { LroOptions } from "../options.js";
 import { createPollingOperator, type LroPollingOperator } from "../engine/polling-operator.js";
-import { readInitialOfTracked, readResource, reasonPhrase, resourceLocationOf, type Reading } from "./reading.js";
+import { readInitialOfTracked, readResource, reasonPhrase, resourceLocationOf, serviceErrorOf, type Reading } from "./reading.js";
 import type { PollingStrategy } from "./strategy.js";
 
 /**
  * A Location poll: 202 means running; any other 2xx means done, its body being the result. A
- * terminal Failed/Canceled `provisioningState` in that body still wins, so a failure reported
- * there is not swallowed (msrestazure#157); other words do not keep a finished operation running.
+ * terminal Failed/Canceled `provisioningState` in that body still wins, and so does a Failed or
+ * Canceled `status` that comes with an ARM `error` object, so a failure reported there is not
+ * swallowed (msrestazure#157); other words do not keep a finished operation running, and a
+ * `status` field alone may be part of a legitimate result.
  */
 function readLocationPoll(response: PipelineResponse): Reading {
   if (response.status === 202) {
     return { status: "running", providerStatus: reasonPhrase(202), body: undefined };
   }
-  const reading = readResource(response, readBody(response), "succeeded");
-  return reading.status === "running" ? { ...reading, status: "succeeded" } : reading;
+  const body = readBody(response);
+  const reading = readResource(response, body, "succeeded");
+  if (reading.status !== "succeeded" && reading.status !== "running") return reading;
+  const word = isJsonObject(body) && isJsonObject(body.error) && typeof body.status === "string" ? body.status : undefined;
+  const reported = word === undefined ? undefined : statusFromWord(word);
+  if (word !== undefined && (reported === "failed" || reported === "canceled")) {
+    return { status: reported, providerStatus: word, error: serviceErrorOf(body), body };
+  }
+  return { ...reading, status: "succeeded" };
 }
 
 /** Follows the `Location` header. @internal */

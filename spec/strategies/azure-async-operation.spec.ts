@@ -309,3 +309,20 @@ describe("azureAsyncOperationPolling", () => {
     void scheduler;
   });
 });
+
+describe("Retry-After: 0", () => {
+  it("means poll now once; repeated, the polls are spaced 10 ms, 20 ms, … up to the interval, so a service cannot make the client spin", async () => {
+    const scheduler = virtualScheduler();
+    const service = new FakeService(scheduler);
+    const now = { status: 200, headers: { "retry-after": "0" }, body: { status: "Running" } };
+    service
+      .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor, "retry-after": "0" } })
+      .on("GET", monitor, now, now, now, now, now, now, now, now, { status: 200, headers: { "retry-after": "1" }, body: { status: "Running" } }, now, { status: 200, body: { status: "Succeeded" } });
+
+    const run = await runToEnd(beginLro({ url: resource, method: "POST" }, { ...service.options, intervalInMs: 100 }), scheduler);
+
+    // The initial response and eight polls ask for "now"; the ninth for 1 s, resetting the streak.
+    expect(service.requests.map((request) => request.at)).toEqual([0, 0, 10, 30, 70, 150, 250, 350, 450, 550, 1550, 1550]);
+    expect(run.values.map((state) => state.nextPollInMs)).toEqual([0, 10, 20, 40, 80, 100, 100, 100, 100, 1000, 0, undefined]);
+  });
+});

@@ -100,3 +100,20 @@ describe("locationPolling", () => {
     run.subscription.unsubscribe();
   });
 });
+
+describe("locationPolling reading a final status body", () => {
+  it.each([
+    [{ status: "Failed", error: { code: "Quota", message: "no" } }, "failed"],
+    [{ status: "Canceled", error: { code: "Stopped", message: "by user" } }, "canceled"],
+    [{ status: "Failed" }, "succeeded"],
+    [{ status: "Running", error: { code: "x", message: "y" } }, "succeeded"],
+  ])("reads %j as %s", async (body, expected) => {
+    const scheduler = virtualScheduler();
+    const service = new FakeService(scheduler);
+    service.on("POST", action, { status: 202, headers: { location: results } }).on("GET", results, { status: 200, body });
+
+    const run = await runToEnd(beginLro({ url: action, method: "POST" }, { ...service.options, intervalInMs: 0 }), scheduler);
+
+    expect(run.values.at(-1)!.status).toBe(expected);
+  });
+});
