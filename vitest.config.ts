@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["spec/**/*.spec.ts"],
+    // The browser end-to-end suite needs Chromium and runs on its own: `npm run test:e2e`.
+    exclude: [...configDefaults.exclude, "spec/e2e/**"],
     // Starts the public AutoRest test server on 127.0.0.1 for spec/integration.
     globalSetup: ["spec/integration/autorest/global-setup.ts"],
     testTimeout: 20_000,
