@@ -5,8 +5,10 @@ import {
   type PipelineRequestOptions,
   type RawHttpHeadersInput,
 } from "@azure/core-rest-pipeline";
-import { defer, type Observable } from "rxjs";
+import { catchError, defer, type Observable, throwError } from "rxjs";
 import type { LroPollingOperator } from "./engine/polling-operator.js";
+import { LroRequestError } from "./errors/lro-request-error.js";
+import { redactUrl } from "./http/url-policy.js";
 import { send } from "./http/send.js";
 import { resolveOptions, type LroOptions } from "./options.js";
 import { armPolling } from "./presets/arm-polling.js";
@@ -69,5 +71,11 @@ export function beginLro<TResult = unknown>(request: LroRequest, options: BeginL
   const { polling = armPolling<TResult>(), ...common } = options;
   const transport = resolveOptions(common);
   const follow = polling.withDefaults(common);
-  return defer(() => send(transport, toRequestOptions(request))).pipe(follow);
+  // Not retried here: the initial request need not be idempotent (the pipeline's own policy decides).
+  const initial$ = defer(() => send(transport, toRequestOptions(request))).pipe(
+    catchError((error: unknown) =>
+      throwError(() => new LroRequestError(`${request.method} ${redactUrl(request.url)} (the initial request)`, error)),
+    ),
+  );
+  return initial$.pipe(follow);
 }

@@ -1,7 +1,7 @@
 import { AzureLogger, setLogLevel } from "@azure/logger";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, it } from "vitest";
-import { beginLro, LroBadStatusError, LroUrlRejectedError, pollLro } from "../lib/index.js";
+import { beginLro, LroBadStatusError, LroRequestError, LroUrlRejectedError, pollLro } from "../lib/index.js";
 import { FakeService } from "./support/fake-service.js";
 import { advance, record, runToEnd, virtualScheduler } from "./support/virtual-time.js";
 
@@ -97,6 +97,19 @@ describe("beginLro", () => {
 
     expect(run.error).toBeInstanceOf(LroBadStatusError);
     expect((run.error as Error).message).toBe("Unexpected HTTP status 409 in the initial response to PUT: Conflict: Another operation is in progress");
+  });
+
+  it("errors with LroRequestError, without retrying, when the initial request cannot be sent", async () => {
+    const { scheduler, service } = setup();
+    const url = "https://example.com/w?sig=SECRET";
+    service.on("PUT", url, { status: 0, networkError: "connect ECONNREFUSED" });
+
+    const run = await runToEnd(beginLro({ url, method: "PUT" }, service.options), scheduler);
+
+    expect(run.error).toBeInstanceOf(LroRequestError);
+    expect((run.error as Error).message).toBe("The request PUT https://example.com/w?… (the initial request) failed: connect ECONNREFUSED");
+    expect((run.error as LroRequestError).continuationToken).toBeUndefined();
+    expect(service.requests).toHaveLength(1);
   });
 
   it("maps the final body with processResult", async () => {

@@ -19,23 +19,25 @@ import type { TrackedOperation } from "./tracked-operation.js";
 interface Step<TResult> {
   readonly operation: TrackedOperation;
   readonly state: LroState<TResult>;
-  /** How many responses in a row have asked for the next poll at once (Retry-After: 0). */
+  /** How many states in a row have had the next poll due at once (Retry-After: 0, or an interval of 0). */
   readonly immediateStreak?: number;
 }
 
-/** The spacing of the n-th immediate poll in a row, n ≥ 2: 10 ms, doubling, up to the interval. */
-const immediatePollSpacing = (streak: number, intervalInMs: number) => Math.min(intervalInMs, 10 * 2 ** (streak - 2));
+/** No two polls of an operation come back to back twice in a row: the floor of their spacing. */
+const minimumSpacingInMs = 10;
 
 /**
- * Honours "poll now" (Retry-After: 0) once; when response after response asks for it, spaces the
- * polls out (10 ms, 20 ms, … up to the interval), so that no service can make the client spin.
+ * Honours "poll now" (Retry-After: 0, or `intervalInMs: 0`) once; when state after state is due
+ * at once, spaces the polls out (10 ms, 20 ms, … up to the interval, and never under 10 ms), so
+ * that neither a service nor an option can make the client spin.
  */
 function spaceImmediatePolls<TResult>(step: Step<TResult>, previousStreak: number, intervalInMs: number): Step<TResult> {
   const { state } = step;
-  if (state.retryAfterInMs !== 0 || state.nextPollInMs !== 0) return { ...step, immediateStreak: 0 };
+  if (state.nextPollInMs !== 0) return { ...step, immediateStreak: 0 };
   const immediateStreak = previousStreak + 1;
   if (immediateStreak < 2) return { ...step, immediateStreak };
-  return { ...step, immediateStreak, state: Object.freeze({ ...state, nextPollInMs: immediatePollSpacing(immediateStreak, intervalInMs) }) };
+  const spacing = Math.min(Math.max(intervalInMs, minimumSpacingInMs), minimumSpacingInMs * 2 ** (immediateStreak - 2));
+  return { ...step, immediateStreak, state: Object.freeze({ ...state, nextPollInMs: spacing }) };
 }
 
 /** What a state is read from, besides the operation and the reading. */
