@@ -9,13 +9,17 @@ import { catchError, defer, type Observable, throwError } from "rxjs";
 import type { LroPollingOperator } from "./engine/polling-operator.js";
 import { LroRequestError } from "./errors/lro-request-error.js";
 import { redactUrl } from "./http/url-policy.js";
-import { send } from "./http/send.js";
+import { guardedTransport, send } from "./http/send.js";
 import { resolveOptions, type LroOptions } from "./options.js";
 import { armPolling } from "./presets/arm-polling.js";
 import type { LroState } from "./state.js";
 
-/** The request that starts an operation: core-rest-pipeline's request options, plus `json`. */
-export interface LroRequest extends Omit<PipelineRequestOptions, "method" | "headers" | "abortSignal"> {
+/**
+ * The request that starts an operation: core-rest-pipeline's request options, plus `json`.
+ * TLS settings and agents belong to the pipeline (`createPipelineFromOptions({ tlsOptions, agent })`),
+ * where every poll uses them too.
+ */
+export interface LroRequest extends Omit<PipelineRequestOptions, "method" | "headers" | "abortSignal" | "tlsSettings" | "agent"> {
   /** The method: `PUT`, `PATCH`, `POST` or `DELETE` for an LRO; it decides how the result is fetched. */
   readonly method: HttpMethods;
   /** Request headers, as `HttpHeaders` or a plain record. */
@@ -72,7 +76,8 @@ export function beginLro<TResult = unknown>(request: LroRequest, options: BeginL
   const transport = resolveOptions(common);
   const follow = polling.withDefaults(common);
   // Not retried here: the initial request need not be idempotent (the pipeline's own policy decides).
-  const initial$ = defer(() => send(transport, toRequestOptions(request))).pipe(
+  const guarded = guardedTransport(transport, { maxDelayInMs: transport.maxDelayInMs, scheduler: transport.scheduler });
+  const initial$ = defer(() => send(guarded, toRequestOptions(request))).pipe(
     catchError((error: unknown) =>
       throwError(() => new LroRequestError(`${request.method} ${redactUrl(request.url)} (the initial request)`, error)),
     ),

@@ -85,6 +85,8 @@ export interface ResolvedLroOptions<TResult> {
   readonly abortSignal: LroAbortSignal | undefined;
   readonly processResult: ((body: unknown, state: LroStateBase) => TResult) | undefined;
   readonly allowedHosts: readonly string[];
+  /** A hub's request gate, admitting polls to the client. */
+  readonly gate?: { wrap(client: HttpClient): HttpClient };
 }
 
 const finalStateViaValues: readonly FinalStateVia[] = ["azure-async-operation", "location", "original-uri", "operation-location"];

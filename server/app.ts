@@ -162,9 +162,10 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   }
 
   const gone = response.destroyed;
-  writeResponse(response, answer, commonHeaders(state, request));
+  const outcome = writeResponse(response, answer, commonHeaders(state, request));
   // A reset wipes the record, its own request included: counts start from zero after it.
   if (kind === "admin" && method === "POST" && answer.status === 204) return;
+  const fault = gone || answer.fault === undefined ? undefined : answer.fault;
   recorder.record(
     {
       seq,
@@ -172,12 +173,13 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
       method,
       path,
       kind,
-      status: gone ? 0 : answer.status,
+      status: gone || outcome === "reset" ? 0 : answer.status,
       ...(operation === undefined ? {} : { operationId: operation.id }),
       ...(intercepted ? { intercepted: true as const } : {}),
+      ...(fault === undefined ? {} : { fault }),
     },
     operation,
-    servedTerminal && !gone,
+    servedTerminal && !gone && outcome === "written",
   );
 }
 

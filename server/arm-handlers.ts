@@ -38,7 +38,7 @@ export interface ArmContext {
   readonly options: ResolvedOptions;
   readonly operations: OperationStore;
   readonly widgets: WidgetStore;
-  /** `http://127.0.0.1:PORT`, for the absolute URLs of LRO headers. */
+  /** `http://127.0.0.1:PORT` (or `https://`), for the absolute URLs of LRO headers. */
   readonly baseUrl: string;
 }
 

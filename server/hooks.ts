@@ -9,15 +9,33 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { RequestKind } from "./recorder.js";
 import type { RouteName } from "./router.js";
 
+/**
+ * How an answer goes wrong on the wire (fault injection; only a hook sets one):
+ * - `"reset"`: the connection is destroyed before anything is written, so the client sees
+ *   the connection reset (`ECONNRESET`, "socket hang up") instead of a response;
+ * - `"reset-mid-body"`: the status line, the headers (with the full `content-length`) and half
+ *   of the body are written, then the connection is destroyed;
+ * - `"stall-mid-body"`: the same, but the connection is then left open and the body never
+ *   finishes (until the client gives up or the server closes).
+ */
+export type WireFault = "reset" | "reset-mid-body" | "stall-mid-body";
+
 /** A response as data: what a handler produces and what a hook may return instead. */
 export interface ArmResponse {
   readonly status: number;
   /** Response headers, lower-case names. `content-type` and `content-length` are added for a JSON `body`. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Headers sent once per value, as repeated header lines (a fault a hook may inject, e.g. two
+   * `Retry-After`s that disagree). Lower-case names; they replace `headers` of the same name.
+   */
+  readonly repeatedHeaders?: Readonly<Record<string, readonly string[]>>;
   /** A JSON body; `undefined` sends none. */
   readonly body?: unknown;
   /** A raw body (with its own `content-type` header); wins over `body`. */
   readonly raw?: string | Buffer;
+  /** Answer wrongly on the wire: see {@link WireFault}. The request is recorded with the fault. */
+  readonly fault?: WireFault;
 }
 
 /** What a hook knows about the request. */

@@ -79,10 +79,27 @@ export function parseJsonBody(raw: Buffer | undefined): unknown {
 
 const jsonType = "application/json; charset=utf-8";
 
-/** Writes a response given as data. Safe to call when the client is gone (it does nothing). */
-export function writeResponse(response: ServerResponse, answer: ArmResponse, extraHeaders: Readonly<Record<string, string>>): void {
-  if (response.headersSent || response.destroyed) return;
-  const headers: Record<string, string | number> = { ...extraHeaders, ...answer.headers };
+/** What became of an answer on the wire. */
+export type WriteOutcome =
+  /** Written in full (or the client was already gone: there was nobody to write to). */
+  | "written"
+  /** Not written: the connection was destroyed first (a `reset` fault). */
+  | "reset"
+  /** The status and headers were written, then the body was cut short (a `*-mid-body` fault). */
+  | "cut";
+
+/**
+ * Writes a response given as data, or the fault it asks for (see `WireFault`). Safe to call when
+ * the client is gone (it does nothing).
+ */
+export function writeResponse(response: ServerResponse, answer: ArmResponse, extraHeaders: Readonly<Record<string, string>>): WriteOutcome {
+  if (response.headersSent || response.destroyed) return "written";
+  if (answer.fault === "reset") {
+    response.destroy();
+    return "reset";
+  }
+  const headers: Record<string, string | number | string[]> = { ...extraHeaders, ...answer.headers };
+  for (const [name, values] of Object.entries(answer.repeatedHeaders ?? {})) headers[name] = [...values];
   let payload: string | Buffer | undefined;
   if (answer.raw !== undefined) payload = answer.raw;
   else if (answer.body !== undefined && answer.status !== 204 && answer.status !== 304) {
@@ -92,5 +109,18 @@ export function writeResponse(response: ServerResponse, answer: ArmResponse, ext
   if (payload !== undefined) headers["content-length"] = Buffer.byteLength(payload);
   else if (answer.status !== 204 && answer.status !== 304) headers["content-length"] = 0;
   response.writeHead(answer.status, headers);
+  if (answer.fault === "reset-mid-body" || answer.fault === "stall-mid-body") {
+    const bytes = payload === undefined ? Buffer.alloc(0) : Buffer.from(payload);
+    const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+    // flushHeaders() sends the head even when there is no body byte to write with it.
+    response.flushHeaders();
+    const cut = () => {
+      if (answer.fault === "reset-mid-body") response.destroy();
+    };
+    if (half.length > 0) response.write(half, cut);
+    else cut();
+    return "cut";
+  }
   response.end(payload);
+  return "written";
 }

@@ -15,6 +15,7 @@
  * @module
  */
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { AdminTarget } from "./admin.js";
 import { createClientErrorHandler, createListener, type ServerState } from "./app.js";
@@ -33,7 +34,7 @@ import { WidgetStore } from "./resources.js";
 import { StaticFiles } from "./static-files.js";
 
 export type { ArmErrorBody, ArmErrorDetail } from "./arm-errors.js";
-export type { ArmResponse, ArmServerHooks, HookContext } from "./hooks.js";
+export type { ArmResponse, ArmServerHooks, HookContext, WireFault } from "./hooks.js";
 export { knobHeaders, type OperationSettings } from "./knobs.js";
 export type { FailedResultBody, MigrationResult, OperationStatus, OperationStatusBody, TerminalStatus, WidgetBody } from "./operations.js";
 export type {
@@ -63,7 +64,7 @@ export interface ResourceUrlOptions {
 
 /** A running server. */
 export interface ArmServer {
-  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  /** `http://127.0.0.1:PORT` (`https://` with the `tls` option), no trailing slash. */
   readonly url: string;
   readonly port: number;
   /** Stops listening and ends every connection, keep-alive ones included. Idempotent. */
@@ -127,7 +128,8 @@ export async function startArmServer(options: ArmServerOptions = {}): Promise<Ar
     hooks: options.hooks ?? {},
   };
 
-  const server = createServer(createListener(state));
+  const listener = createListener(state);
+  const server = resolved.tls === undefined ? createServer(listener) : createTlsServer({ ...resolved.tls }, listener);
   server.on("clientError", createClientErrorHandler(state));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -140,7 +142,7 @@ export async function startArmServer(options: ArmServerOptions = {}): Promise<Ar
   // Past listening, a server error must not become an uncaught exception.
   server.on("error", (error) => state.onError?.(error, { method: "-", path: "-" }));
   const { port } = server.address() as AddressInfo;
-  state.baseUrl = `http://127.0.0.1:${port}`;
+  state.baseUrl = `${resolved.tls === undefined ? "http" : "https"}://127.0.0.1:${port}`;
 
   let closing: Promise<void> | undefined;
   return {

@@ -74,6 +74,13 @@ export interface ArmServerOptions extends OperationDefaults {
   readonly maxOperations?: number;
   /** See {@link RequestLogLimits}. */
   readonly requestLog?: RequestLogLimits;
+  /**
+   * Serve https with this key and certificate (PEM) instead of http: every URL the server hands
+   * out is then `https://127.0.0.1:PORT/…`. For tests of what a client does when an https
+   * operation is pointed at http (with a throwaway certificate the client is told to trust).
+   * @defaultValue none (http)
+   */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
   /** Extension points consulted for every ARM request (fault injection plugs in here). */
   readonly hooks?: ArmServerHooks;
   /** Told of every unexpected exception (each one became a 500). The CLI prints them. @defaultValue none */
@@ -94,6 +101,7 @@ export interface ResolvedOptions {
   readonly maxOperations: number;
   readonly perOperationLog: number;
   readonly totalLog: number;
+  readonly tls: { readonly key: string | Buffer; readonly cert: string | Buffer } | undefined;
   readonly defaults: Required<Omit<OperationDefaults, "lroHeaders" | "retryAfterMs" | "retryAfter">> & {
     readonly lroHeaders: LroHeaderModel | undefined;
     readonly retryAfter: number | null;
@@ -109,6 +117,8 @@ function nonNegative(name: string, value: number | undefined, fallback: number, 
   return value;
 }
 
+const isPem = (value: unknown): boolean => (typeof value === "string" || Buffer.isBuffer(value)) && value.length > 0;
+
 /** Checks the options where they are given, and fills in the defaults. @internal */
 export function resolveOptions(options: ArmServerOptions): ResolvedOptions {
   const apiVersions = options.apiVersions ?? ["2024-01-01"];
@@ -119,6 +129,10 @@ export function resolveOptions(options: ArmServerOptions): ResolvedOptions {
   if (port > 65535) throw new TypeError(`Expected \`port\` to be at most 65535, got ${port}`);
   const outcome = options.outcome ?? "succeed";
   if (!["succeed", "fail", "cancel"].includes(outcome)) throw new TypeError(`Unknown outcome ${JSON.stringify(outcome)}`);
+  const { tls } = options;
+  if (tls !== undefined && !(isPem(tls.key) && isPem(tls.cert))) {
+    throw new TypeError("Expected `tls` to be { key, cert }, both PEM strings or Buffers");
+  }
   const lroHeaders = options.lroHeaders;
   if (lroHeaders !== undefined && !["azure-async-operation", "location", "both"].includes(lroHeaders)) {
     throw new TypeError(`Unknown lroHeaders ${JSON.stringify(lroHeaders)}`);
@@ -136,6 +150,7 @@ export function resolveOptions(options: ArmServerOptions): ResolvedOptions {
     maxOperations: Math.max(1, nonNegative("maxOperations", options.maxOperations, 200_000)),
     perOperationLog: nonNegative("requestLog.perOperation", options.requestLog?.perOperation, 200),
     totalLog: nonNegative("requestLog.total", options.requestLog?.total, 10_000),
+    tls,
     defaults: {
       duration: nonNegative("duration", options.duration, 4000),
       retryAfter: options.retryAfter === null ? null : nonNegative("retryAfter", options.retryAfter, 1),

@@ -5,6 +5,7 @@
  * whether an unsubscribed stream stopped polling.
  * @module
  */
+import type { WireFault } from "./hooks.js";
 import type { OperationKind } from "./options.js";
 import {
   isTerminal,
@@ -64,6 +65,12 @@ export interface RequestRecord {
   readonly operationId?: string;
   /** Whether a hook answered instead of, or changed, the handler's response. */
   readonly intercepted?: true;
+  /**
+   * The wire fault a hook asked for (`ArmResponse.fault`): with `"reset"` nothing was answered
+   * (status 0, not counted as abandoned); with the `*-mid-body` ones, `status` is what the
+   * truncated answer said.
+   */
+  readonly fault?: WireFault;
 }
 
 /** An operation as observed: its settings, where it stands now, and how it was followed. */
@@ -115,7 +122,7 @@ export interface ServerStats {
     readonly byMethod: Readonly<Record<string, number>>;
     /** Answers replaced or changed by a hook. */
     readonly intercepted: number;
-    /** Requests whose client went away before the answer. */
+    /** Requests whose client went away before the answer (not those a `reset` fault dropped). */
     readonly abandoned: number;
   };
   readonly operations: {
@@ -257,7 +264,7 @@ export class Recorder {
     countInto(this.#byStatus, String(record.status));
     countInto(this.#byMethod, record.method);
     if (record.intercepted === true) this.#intercepted += 1;
-    if (record.status === 0) this.#abandoned += 1;
+    if (record.status === 0 && record.fault === undefined) this.#abandoned += 1;
     // Admin and static requests would drown the log that tests of clients read.
     if (record.kind === "admin" || record.kind === "static") return;
     this.#log.push(record);

@@ -9,13 +9,13 @@ const httpDateForms = [
   /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
 ];
 
-function millisecondsFrom(value: string | undefined): number | undefined {
+export function millisecondsFrom(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   return decimalNumber.test(text) ? Number(text) : undefined;
 }
 
-function secondsOrDateFrom(value: string | undefined, now: number): number | undefined {
+export function secondsOrDateFrom(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (decimalNumber.test(text)) return Number(text) * 1000;

@@ -4,7 +4,7 @@ import { LroRequestError } from "../errors/lro-request-error.js";
 import { clampDelay, type ResolvedLroOptions } from "../options.js";
 import { logger } from "../logger.js";
 import { parseRetryAfter } from "./retry-after.js";
-import { send, type Transport } from "./send.js";
+import { guardedTransport, send, type Transport } from "./send.js";
 
 const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -26,8 +26,8 @@ function retryDelay(failure: unknown, retryCount: number, settings: RetrySetting
 }
 
 /**
- * Sends an idempotent GET (a poll or a final GET), retrying what fails transiently: no answer
- * within `requestTimeoutInMs` (the request's `timeout`), a transport error, or 408/429/5xx (which the pipeline has already
+ * Sends an idempotent GET (a poll or a final GET), retrying what fails transiently: no complete
+ * answer within `requestTimeoutInMs`, a transport error, or 408/429/5xx (which the pipeline has already
  * retried on its own). Retries wait for the response's Retry-After, else an exponential backoff.
  * When retries run out, a transient response is emitted for the caller to judge, and a transport
  * failure becomes an {@link LroRequestError}.
@@ -38,9 +38,12 @@ export function sendWithRetries(
   settings: RetrySettings,
   during: string,
 ): Observable<PipelineResponse> {
-  // The HTTP client enforces the deadline, so it counts only the exchange, not time spent
-  // waiting for a place (a hub's request gate, a hidden page).
-  return defer(() => send(transport, { ...request, timeout: settings.requestTimeoutInMs })).pipe(
+  const guarded = guardedTransport(transport, {
+    timeoutInMs: settings.requestTimeoutInMs,
+    maxDelayInMs: settings.maxDelayInMs,
+    scheduler: settings.scheduler,
+  });
+  return defer(() => send(guarded, request)).pipe(
     map((response) => {
       if (transientStatuses.has(response.status)) throw new TransientResponse(response);
       return response;

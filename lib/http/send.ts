@@ -6,11 +6,20 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import { Observable } from "rxjs";
+import { guardedHttpClient, type ClientGuard } from "./guarded-client.js";
 
-/** Where requests go: a pipeline and the client it sends with. */
+/** Where requests go: a pipeline, the client it sends with, and the gate a hub puts before it. */
 export interface Transport {
   readonly pipeline: Pipeline;
   readonly httpClient: HttpClient;
+  /** Admits requests to the client (a hub's cap and pause); outside the guard, so waiting does not count. */
+  readonly gate?: { wrap(client: HttpClient): HttpClient };
+}
+
+/** The transport rx-lro sends through: the client guarded (see {@link guardedHttpClient}), then gated. */
+export function guardedTransport(transport: Transport, guard: ClientGuard): Transport {
+  const guarded = guardedHttpClient(transport.httpClient, guard);
+  return { pipeline: transport.pipeline, httpClient: transport.gate === undefined ? guarded : transport.gate.wrap(guarded) };
 }
 
 /**

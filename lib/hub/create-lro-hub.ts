@@ -85,7 +85,7 @@ export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> 
   const { maxConcurrentPolls, pauseWhenHidden = true, paused$, ...common } = options;
   const gate = new RequestGate(checkMaxConcurrentPolls(maxConcurrentPolls), paused$ ?? (pauseWhenHidden ? pageHidden$() : undefined));
   const resolved = resolveOptions<TResult>({ intervalJitter: 0.2, ...common });
-  const gated = { ...resolved, httpClient: gate.wrap(resolved.httpClient) };
+  const gated = { ...resolved, gate };
   const entries = new Map<string, Entry<TResult>>();
   const latestById = new Map<string, LroState<TResult>>();
   const changed = new Subject<void>();

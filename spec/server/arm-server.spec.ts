@@ -3,12 +3,14 @@
 // the resource progress with time to each outcome, validation errors, the admin record, static
 // files, and robustness against garbage and failing hooks.
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { request as httpRequest, Agent } from "node:http";
+import { request as httpRequest, Agent, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startArmServer, type ArmServer, type ArmServerOptions } from "../../server/index.js";
+import { hasOpenssl, selfSignedLoopbackCertificate } from "../faults/support/self-signed.js";
 
 const t0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 let clock = t0;
@@ -721,6 +723,145 @@ describe("robustness", () => {
     const answer = await call("GET", widgetUrl("nope"), { headers: { "x-ms-client-request-id": "abc-123" } });
     expect(answer.headers.get("x-ms-client-request-id")).toBe("abc-123");
     expect(answer.headers.get("x-ms-request-id")).toMatch(uuid);
+  });
+});
+
+/** What a GET saw on the wire: the head, the body bytes that came, and how it ended. */
+interface WireAnswer {
+  readonly status?: number;
+  readonly rawHeaders?: readonly string[];
+  readonly contentLength?: number;
+  readonly body: string;
+  /** `end`: the body was complete; `error: CODE`: the connection failed; `waited`: still open after `waitMs`. */
+  readonly ending: string;
+}
+
+function wireGet(url: string, waitMs = 1000): Promise<WireAnswer> {
+  return new Promise((resolve) => {
+    let response: IncomingMessage | undefined;
+    let body = "";
+    const head = () => ({
+      ...(response === undefined ? {} : { status: response.statusCode, rawHeaders: response.rawHeaders, contentLength: Number(response.headers["content-length"]) }),
+    });
+    const finish = (ending: string) => {
+      clearTimeout(timer);
+      resolve({ ...head(), body, ending });
+      req.destroy();
+    };
+    const timer = setTimeout(() => finish("waited"), waitMs);
+    const req = httpRequest(url, { agent: false }, (res) => {
+      response = res;
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => finish("end"));
+      res.on("error", (error: Error & { code?: string }) => finish(`error: ${error.code ?? error.message}`));
+    });
+    req.on("error", (error: Error & { code?: string }) => finish(`error: ${error.code ?? error.message}`));
+    req.end();
+  });
+}
+
+describe("fault injection on the wire: ArmResponse.fault and repeatedHeaders", () => {
+  async function pollAnsweredWith(fault: "reset" | "reset-mid-body" | "stall-mid-body", waitMs?: number, advanceMs = 0) {
+    const put = await call("PUT", widgetUrl("w1"), { body: {} });
+    const id = put.headers.get("x-demo-operation-id")!;
+    clock += advanceMs;
+    server.setHooks({ beforeRespond: (context, response) => (context.kind === "statusPoll" ? { ...response, fault } : undefined) });
+    const answer = await wireGet(statusUrlOf(id), waitMs);
+    return { id, answer };
+  }
+
+  it('"reset" destroys the connection before anything is written; recorded with status 0 and the fault, not as abandoned', async () => {
+    const { id, answer } = await pollAnsweredWith("reset");
+    expect(answer).toEqual({ body: "", ending: "error: ECONNRESET" });
+    expect(server.requests(id).map(({ kind, status, intercepted, fault }) => ({ kind, status, intercepted, fault }))).toEqual([
+      { kind: "initial", status: 201, intercepted: undefined, fault: undefined },
+      { kind: "statusPoll", status: 0, intercepted: true, fault: "reset" },
+    ]);
+    expect(server.stats().requests.abandoned).toBe(0);
+    // The poll still counts against its operation; it told the client nothing.
+    expect(server.operation(id)).toMatchObject({ statusPolls: 1 });
+    server.setHooks(undefined);
+    expect((await call("GET", statusUrlOf(id))).status).toBe(200);
+  });
+
+  it('"reset-mid-body" sends the head (full content-length) and half the body, then drops the connection', async () => {
+    // Past the operation's end: the cut answer is the one that says Succeeded.
+    const { id, answer } = await pollAnsweredWith("reset-mid-body", undefined, 2000);
+    expect(answer.status).toBe(200);
+    expect(answer.ending).toMatch(/^error: (ECONNRESET|aborted)$/);
+    expect(server.requests(id)[1]).toMatchObject({ kind: "statusPoll", status: 200, intercepted: true, fault: "reset-mid-body" });
+    // A cut answer never counts as telling the client the operation ended; a whole one does.
+    expect(server.operation(id)?.terminalServedAt).toBeUndefined();
+    server.setHooks(undefined);
+    const full = JSON.stringify((await call("GET", statusUrlOf(id))).json);
+    expect(server.operation(id)?.terminalServedAt).toBe(t0 + 2000);
+    expect(answer.contentLength).toBe(Buffer.byteLength(full));
+    expect(answer.body).toBe(full.slice(0, Math.floor(full.length / 2)));
+  });
+
+  it('"stall-mid-body" sends the head and half the body, then keeps the connection open without ever finishing', async () => {
+    const { id, answer } = await pollAnsweredWith("stall-mid-body", 150);
+    expect(answer.status).toBe(200);
+    expect(answer.ending).toBe("waited");
+    expect(answer.body.length).toBe(Math.floor(answer.contentLength! / 2));
+    expect(server.requests(id)[1]).toMatchObject({ kind: "statusPoll", status: 200, fault: "stall-mid-body" });
+    // close() still ends such a connection at once.
+    const extra = await extraServer({ hooks: { beforeRespond: (_context, response) => ({ ...response, fault: "stall-mid-body" }) } });
+    const stalled = wireGet(extra.resourceUrl("nope"), 5000);
+    await vi.waitFor(() => expect(extra.stats().requests.arm).toBe(1));
+    const started = Date.now();
+    await extra.close();
+    expect((await stalled).ending).toMatch(/^(error: .*|end)$/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("repeatedHeaders sends one header line per value, replacing a header of the same name", async () => {
+    const put = await call("PUT", widgetUrl("w1"), { body: {} });
+    const id = put.headers.get("x-demo-operation-id")!;
+    server.setHooks({
+      beforeRespond: (context, response) =>
+        context.kind === "statusPoll" ? { ...response, headers: { ...response.headers, "retry-after": "1" }, repeatedHeaders: { "retry-after": ["0", "86400"] } } : undefined,
+    });
+    const answer = await wireGet(statusUrlOf(id));
+    expect(answer.ending).toBe("end");
+    const lines = answer.rawHeaders!.flatMap((value, index, all) => (index % 2 === 0 && value.toLowerCase() === "retry-after" ? [all[index + 1]] : []));
+    expect(lines).toEqual(["0", "86400"]);
+  });
+});
+
+describe("https (the tls option)", () => {
+  it("refuses a tls option without a PEM key and certificate", async () => {
+    await expect(startArmServer({ tls: { key: "", cert: "x" } })).rejects.toThrow(TypeError);
+    await expect(startArmServer({ tls: { cert: "x" } as never })).rejects.toThrow(TypeError);
+  });
+
+  it.skipIf(!hasOpenssl())("serves https on 127.0.0.1, and every URL it hands out is https", async () => {
+    const certificate = selfSignedLoopbackCertificate();
+    const secure = await extraServer({ tls: certificate, duration: 100 });
+    expect(secure.url).toBe(`https://127.0.0.1:${secure.port}`);
+    expect(secure.resourceUrl("w1")).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
+    const answer = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const req = httpsRequest(secure.resourceUrl("w1"), { method: "PUT", ca: certificate.cert, agent: false, headers: { "content-type": "application/json" } }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on("error", reject);
+      req.end("{}");
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.headers["azure-asyncoperation"]).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${secure.port}/subscriptions/.*/operationStatuses/`));
+    const id = answer.headers["x-demo-operation-id"] as string;
+    expect(secure.operation(id)).toMatchObject({ statusUrl: expect.stringMatching(/^https:/), resultUrl: expect.stringMatching(/^https:/) });
+    // An untrusted client cannot talk to it: the certificate is self-signed.
+    const refused = await new Promise<string>((resolve) => {
+      const req = httpsRequest(secure.resourceUrl("w1"), { agent: false }, () => resolve("answered"));
+      req.on("error", (error: Error & { code?: string }) => resolve(error.code ?? error.message));
+      req.end();
+    });
+    expect(refused).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
   });
 });
 
