@@ -22,15 +22,22 @@ const methods: ReadonlySet<string> = new Set(["GET", "PUT", "POST", "PATCH", "DE
 const finalStates: ReadonlySet<string> = new Set(["azure-async-operation", "location", "original-uri", "operation-location"]);
 const endings: ReadonlySet<string> = new Set(["succeeded", "failed", "canceled"]);
 
+const nonAscii = /[^\x00-\x7f]/;
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+// Tokens are almost always ASCII (URLs): those skip the byte-by-byte UTF-8 round trip.
 function toBase64Url(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  let binary = text;
+  if (nonAscii.test(text)) {
+    binary = "";
+    for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  }
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 function fromBase64Url(token: string): string {
   const binary = atob(token.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
+  return nonAscii.test(binary) ? utf8Decoder.decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))) : binary;
 }
 
 /** Encodes an operation as a continuation token: versioned JSON, base64url. No credentials, no bodies. */

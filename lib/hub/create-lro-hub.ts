@@ -110,14 +110,14 @@ export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> 
       tap((state) => {
         if (state !== entry.latest) entry.latestAt = resolved.scheduler.now();
         entry.latest = state;
-        latestById.set(target.id, state);
-        changed.next();
+        record(target.id, state);
       }),
       share({ connector: () => new ReplaySubject(1), resetOnError: true, resetOnComplete: false, resetOnRefCountZero: true }),
     );
     return entry;
   }
 
+  // A snapshot per batch of changes, copied only while someone listens.
   const states$ = changed.pipe(
     startWith(undefined),
     auditTime(0, resolved.scheduler),
@@ -125,13 +125,24 @@ export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> 
     shareReplay({ bufferSize: 1, refCount: true }),
   );
 
-  const summary$ = states$.pipe(
-    map((states) => {
-      const counts = { notStarted: 0, running: 0, succeeded: 0, failed: 0, canceled: 0, total: states.size };
-      for (const state of states.values()) counts[state.status]++;
-      return counts;
-    }),
+  // Kept as states come and go, so that a summary costs the same with ten operations or ten thousand.
+  const counts: Record<LroStatus, number> = { notStarted: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 };
+  const summary$ = changed.pipe(
+    startWith(undefined),
+    auditTime(0, resolved.scheduler),
+    map((): LroSummary => Object.freeze({ ...counts, total: latestById.size })),
+    shareReplay({ bufferSize: 1, refCount: true }),
   );
+  const record = (id: string, state: LroState<TResult> | undefined) => {
+    const previous = latestById.get(id);
+    if (previous !== undefined) counts[previous.status]--;
+    if (state === undefined) latestById.delete(id);
+    else {
+      counts[state.status]++;
+      latestById.set(id, state);
+    }
+    changed.next();
+  };
 
   return {
     watch(target) {
@@ -148,7 +159,7 @@ export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> 
     forget(target) {
       const { id } = resolveTarget(target);
       entries.delete(id);
-      if (latestById.delete(id)) changed.next();
+      if (latestById.has(id)) record(id, undefined);
     },
     get load() {
       return { inFlight: gate.inFlight, queued: gate.queued };
