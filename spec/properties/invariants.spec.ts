@@ -13,7 +13,7 @@ import { pollingNames, runScenario } from "./support/scenario.js";
 const runs = numRuns(300);
 
 /** What a run exercised, so that a generator gone dull shows up as a failure, not as a pass. */
-function coverageOf(record: RunRecord, routes: Parameters<typeof repliesOf>[1]): string[] {
+function coverageOf(record: RunRecord, routes: Parameters<typeof repliesOf>[1], requestTimeoutInMs: number): string[] {
   const seen: string[] = [];
   const last = record.events.filter((event) => event.kind === "next").at(-1);
   const error = record.events.find((event) => event.kind === "error");
@@ -23,7 +23,7 @@ function coverageOf(record: RunRecord, routes: Parameters<typeof repliesOf>[1]):
   const replies = repliesOf(requests, routes);
   for (let i = 1; i + 1 < requests.length; i++) {
     const emitted = record.events.some((event) => event.kind === "next" && event.requestsBefore === i + 1);
-    seen.push(emitted ? "polled after a state" : exchangeOf(requests[i]!, replies[i]!).transient ? "retried" : "final GET");
+    seen.push(emitted ? "polled after a state" : exchangeOf(requests[i]!, replies[i]!, requestTimeoutInMs).transient ? "retried" : "final GET");
   }
   return seen;
 }
@@ -36,7 +36,7 @@ describe("properties: every strategy and preset on random scripts", () => {
         const violations: string[] = [];
         for (const polling of pollingNames) {
           const { record, routes } = await runScenario(scenario, polling);
-          for (const item of coverageOf(record, routes)) seen.add(item);
+          for (const item of coverageOf(record, routes, scenario.timing.requestTimeoutInMs)) seen.add(item);
           const found = checkRun(record, { timing: scenario.timing, routes, firstRequest: "initial" });
           if (found.length > 0) violations.push(`${polling}:`, ...found, describeRun(record));
         }

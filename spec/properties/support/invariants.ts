@@ -123,9 +123,13 @@ export function repliesOf(requests: readonly ReceivedRequest[], routes: Readonly
   });
 }
 
-/** When a request's exchange ended (answer, or abort by its `timeout`), and whether it failed transiently. */
-export function exchangeOf(request: ReceivedRequest, reply: FakeReply): { end: number; transient: boolean } {
-  const timeout = request.timeout > 0 ? request.timeout : Number.POSITIVE_INFINITY;
+/**
+ * When a request's exchange ended (answer, or abort at its deadline), and whether it failed
+ * transiently. Polls and final GETs have `requestTimeoutInMs` as their deadline (the library
+ * enforces it around each exchange); the initial request has none.
+ */
+export function exchangeOf(request: ReceivedRequest, reply: FakeReply, deadlineInMs: number): { end: number; transient: boolean } {
+  const timeout = deadlineInMs;
   if (reply.hang) return { end: request.at + timeout, transient: Number.isFinite(timeout) };
   const delay = reply.delayInMs ?? 0;
   if (delay >= timeout) return { end: request.at + timeout, transient: true };
@@ -191,7 +195,8 @@ export function checkTiming(record: RunRecord, context: TimingContext): string[]
     const request = requests[i]!;
     const following = requests[i + 1]!;
     const reply = replies[i]!;
-    const { end, transient } = exchangeOf(request, reply);
+    const initial = i === 0 && context.firstRequest === "initial";
+    const { end, transient } = exchangeOf(request, reply, initial ? Number.POSITIVE_INFINITY : context.timing.requestTimeoutInMs);
     const between = nexts.filter((event) => event.requestsBefore === i + 1);
     const label = `request ${i + 1} (${following.method} ${following.url} @${following.at}) after request ${i} (${request.method} ${request.url} @${request.at})`;
     if (between.length > 1) fail(`${between.length} states from one response before ${label}`);
