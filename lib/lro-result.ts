@@ -1,7 +1,7 @@
-import { filter, map, type OperatorFunction } from "rxjs";
+import { Observable, type OperatorFunction } from "rxjs";
 import { LroCanceledError } from "./errors/lro-canceled-error.js";
 import { LroFailedError } from "./errors/lro-failed-error.js";
-import { isTerminalState, type LroState } from "./state.js";
+import type { LroState } from "./state.js";
 
 /**
  * Reduces a stream of states to the operation's result: emits `result` when the operation
@@ -15,18 +15,26 @@ import { isTerminalState, type LroState } from "./state.js";
  * ```
  */
 export function lroResult<TResult>(): OperatorFunction<LroState<TResult>, TResult> {
+  // One subscriber rather than filter + map: it is held for the whole life of every operation.
   return (source) =>
-    source.pipe(
-      filter(isTerminalState),
-      map((state) => {
-        switch (state.status) {
-          case "succeeded":
-            return state.result;
-          case "failed":
-            throw new LroFailedError(state);
-          default:
-            throw new LroCanceledError(state);
-        }
+    new Observable<TResult>((subscriber) =>
+      source.subscribe({
+        next: (state) => {
+          switch (state.status) {
+            case "succeeded":
+              subscriber.next(state.result);
+              return;
+            case "failed":
+              subscriber.error(new LroFailedError(state));
+              return;
+            case "canceled":
+              subscriber.error(new LroCanceledError(state));
+              return;
+            default:
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
       }),
     );
 }

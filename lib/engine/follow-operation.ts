@@ -1,6 +1,6 @@
 import { createHttpHeaders, type PipelineRequestOptions, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { catchError, defer, EMPTY, expand, map, type Observable, of, skip, switchMap, takeWhile, throwError, timer } from "rxjs";
-import { encodeContinuationToken } from "../continuation-token.js";
+import { continuationTokenOf } from "../continuation-token.js";
 import { attachState } from "../errors/lro-error.js";
 import { LroBadStatusError } from "../errors/lro-bad-status-error.js";
 import { readBody } from "../http/body.js";
@@ -10,7 +10,7 @@ import { sendWithRetries } from "../http/send-with-retries.js";
 import { checkResumedOrigin, followUrl, redactUrl } from "../http/url-policy.js";
 import { logger } from "../logger.js";
 import { clampDelay, fallbackInterval, type ResolvedLroOptions } from "../options.js";
-import { isTerminalStatus, type LroState, type LroStateBase } from "../state.js";
+import { isTerminalStatus, type LroErrorDetail, type LroState, type LroStateBase } from "../state.js";
 import { bodyOrNothing, serviceErrorOf, type Reading } from "../strategies/reading.js";
 import type { PollingStrategy } from "../strategies/strategy.js";
 import type { TrackedOperation } from "./tracked-operation.js";
@@ -32,12 +32,12 @@ const minimumSpacingInMs = 10;
  * that neither a service nor an option can make the client spin.
  */
 function spaceImmediatePolls<TResult>(step: Step<TResult>, previousStreak: number, intervalInMs: number): Step<TResult> {
-  const { state } = step;
-  if (state.nextPollInMs !== 0) return { ...step, immediateStreak: 0 };
+  const { operation, state } = step;
+  if (state.nextPollInMs !== 0) return { operation, state, immediateStreak: 0 };
   const immediateStreak = previousStreak + 1;
-  if (immediateStreak < 2) return { ...step, immediateStreak };
+  if (immediateStreak < 2) return { operation, state, immediateStreak };
   const spacing = Math.min(Math.max(intervalInMs, minimumSpacingInMs), minimumSpacingInMs * 2 ** (immediateStreak - 2));
-  return { ...step, immediateStreak, state: Object.freeze({ ...state, nextPollInMs: spacing }) };
+  return { operation, state: Object.freeze(Object.assign({}, state, { nextPollInMs: spacing })), immediateStreak };
 }
 
 /** What a state is read from, besides the operation and the reading. */
@@ -53,6 +53,12 @@ function urlPolicy(operation: TrackedOperation, options: ResolvedLroOptions<unkn
   return { origin: operation.requestUrl, allowedHosts: options.allowedHosts };
 }
 
+type StateUnderConstruction = { -readonly [K in keyof LroStateBase]: LroStateBase[K] } & {
+  status: LroState["status"];
+  result?: unknown;
+  error?: LroErrorDetail;
+};
+
 function makeState<TResult>(
   operation: TrackedOperation,
   reading: Reading,
@@ -62,34 +68,30 @@ function makeState<TResult>(
   const { response, pollCount, resultUrl } = observation;
   const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers, options.scheduler.now());
   const retryAfterInMs = retryAfter === undefined ? undefined : clampDelay(retryAfter, options.maxDelayInMs);
-  const terminal = isTerminalStatus(reading.status);
-  const base: LroStateBase = {
+  // Built by assignment, not with (conditional) spreads: this runs once per poll, and V8 builds
+  // spread literals an order of magnitude slower.
+  const state: StateUnderConstruction = {
+    status: reading.status,
     providerStatus: reading.providerStatus,
-    ...(reading.percentComplete === undefined ? {} : { percentComplete: reading.percentComplete }),
     strategy: operation.strategy,
-    ...(operation.pollingUrl === undefined ? {} : { pollingUrl: operation.pollingUrl }),
-    ...(resultUrl === undefined ? {} : { resultUrl }),
-    ...(retryAfterInMs === undefined ? {} : { retryAfterInMs }),
-    ...(terminal ? {} : { nextPollInMs: retryAfterInMs ?? fallbackInterval(options) }),
     pollCount,
-    ...(response === undefined ? {} : { httpStatus: response.status, rawResponse: response }),
-    continuationToken: encodeContinuationToken(operation),
+    continuationToken: continuationTokenOf(operation),
   };
-  switch (reading.status) {
-    case "succeeded": {
-      const result = options.processResult ? options.processResult(reading.body, base) : (reading.body as TResult);
-      return Object.freeze({ ...base, status: "succeeded", result });
-    }
-    case "failed":
-    case "canceled":
-      return Object.freeze({
-        ...base,
-        status: reading.status,
-        ...(reading.error === undefined ? {} : { error: reading.error }),
-      });
-    default:
-      return Object.freeze({ ...base, status: reading.status });
+  if (reading.percentComplete !== undefined) state.percentComplete = reading.percentComplete;
+  if (operation.pollingUrl !== undefined) state.pollingUrl = operation.pollingUrl;
+  if (resultUrl !== undefined) state.resultUrl = resultUrl;
+  if (retryAfterInMs !== undefined) state.retryAfterInMs = retryAfterInMs;
+  if (!isTerminalStatus(reading.status)) state.nextPollInMs = retryAfterInMs ?? fallbackInterval(options);
+  if (response !== undefined) {
+    state.httpStatus = response.status;
+    state.rawResponse = response;
   }
+  if (reading.status === "succeeded") {
+    state.result = options.processResult ? options.processResult(reading.body, state) : reading.body;
+  } else if ((reading.status === "failed" || reading.status === "canceled") && reading.error !== undefined) {
+    state.error = reading.error;
+  }
+  return Object.freeze(state) as LroState<TResult>;
 }
 
 function pollRequest(operation: TrackedOperation, url: string): Omit<PipelineRequestOptions, "abortSignal"> {
@@ -124,12 +126,12 @@ function followFrom<TResult>(
       return of({ operation, state: makeState(operation, { ...reading, body }, { response, pollCount }, options) });
     }
     const resultUrl = followUrl(source.url, urlPolicy(operation, options));
-    const during = `while fetching the result from ${redactUrl(resultUrl)}`;
+    const during = () => `while fetching the result from ${redactUrl(resultUrl)}`;
     return sendWithRetries(options, pollRequest(operation, resultUrl), options, during).pipe(
       map((final) => {
         const deleted = final.status === 404 && operation.method === "DELETE";
         if (!isSuccessStatus(final.status) && !deleted) {
-          throw new LroBadStatusError({ response: final, during, error: serviceErrorOf(bodyOrNothing(final)) });
+          throw new LroBadStatusError({ response: final, during: during(), error: serviceErrorOf(bodyOrNothing(final)) });
         }
         const body = deleted ? undefined : readBody(final);
         const state = makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, options);
@@ -140,20 +142,22 @@ function followFrom<TResult>(
 
   const poll = ({ operation, state, immediateStreak = 0 }: Step<TResult>): Observable<Step<TResult>> => {
     const pollingUrl = operation.pollingUrl as string;
-    const during = `while polling ${redactUrl(pollingUrl)}`;
+    const during = () => `while polling ${redactUrl(pollingUrl)}`;
     return sendWithRetries(options, pollRequest(operation, pollingUrl), options, during).pipe(
       switchMap((response) => {
         if (!isSuccessStatus(response.status)) {
-          throw new LroBadStatusError({ response, during, error: serviceErrorOf(bodyOrNothing(response)) });
+          throw new LroBadStatusError({ response, during: during(), error: serviceErrorOf(bodyOrNothing(response)) });
         }
         const reading = strategy.readPoll(response);
         const link = strategy.pollingLink(response, operation);
+        // The same URL as now needs no second check; and an unchanged operation keeps its object
+        // (and so its encoded continuation token).
+        const nextPollingUrl = link === undefined || link === pollingUrl ? pollingUrl : followUrl(link, urlPolicy(operation, options));
         const location = headerLink(response, "location") ?? operation.location;
-        const next: TrackedOperation = {
-          ...operation,
-          ...(link === undefined ? {} : { pollingUrl: followUrl(link, urlPolicy(operation, options)) }),
-          ...(location === undefined ? {} : { location }),
-        };
+        const next: TrackedOperation =
+          nextPollingUrl === pollingUrl && location === operation.location
+            ? operation
+            : Object.assign({}, operation, { pollingUrl: nextPollingUrl, location });
         const pollCount = state.pollCount + 1;
         if (reading.status === "succeeded") return fetchResult(next, reading, response, pollCount);
         const step = { operation: next, state: makeState(next, reading, { response, pollCount }, options) };

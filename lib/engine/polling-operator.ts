@@ -1,5 +1,5 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
-import { type Observable, type OperatorFunction, switchMap, throwError } from "rxjs";
+import { Observable, type OperatorFunction, Subscription, throwError } from "rxjs";
 import { LroBadResponseError } from "../errors/lro-bad-response-error.js";
 import { mergeOptions, resolveOptions, type LroOptions } from "../options.js";
 import type { LroState } from "../state.js";
@@ -22,6 +22,51 @@ export interface LroPollingOperator<TResult = unknown> extends OperatorFunction<
    * `beginLro` passes its pipeline, scheduler and the rest down to `polling`.
    */
   withDefaults(defaults: LroOptions<TResult>): LroPollingOperator<TResult>;
+}
+
+/**
+ * `switchMap(follow)`, without what switchMap keeps: its inner subscriber closes over the outer
+ * value (for the deprecated result selector), so every followed operation held its initial
+ * response (request, headers, body, abort signal) until it ended. Each new initial response
+ * switches to following it; completes when the source has and the operation it follows has.
+ */
+function switchToStates<TResult>(
+  follow: (initial: PipelineResponse) => Observable<LroState<TResult>>,
+): OperatorFunction<PipelineResponse, LroState<TResult>> {
+  return (source) =>
+    new Observable<LroState<TResult>>((subscriber) => {
+      let inner: Subscription | undefined;
+      let following = false;
+      let sourceDone = false;
+      const outer = source.subscribe({
+        next: (initial) => {
+          inner?.unsubscribe();
+          // In place before subscribing: the subscriber may leave during the first state, which
+          // is emitted synchronously; adding to a closed Subscription unsubscribes at once.
+          const current = (inner = new Subscription());
+          following = true;
+          current.add(
+            follow(initial).subscribe({
+              next: (state) => subscriber.next(state),
+              error: (error: unknown) => subscriber.error(error),
+              complete: () => {
+                following = false;
+                if (sourceDone) subscriber.complete();
+              },
+            }),
+          );
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          sourceDone = true;
+          if (!following) subscriber.complete();
+        },
+      });
+      return () => {
+        outer.unsubscribe();
+        inner?.unsubscribe();
+      };
+    });
 }
 
 /**
@@ -50,7 +95,7 @@ export function createPollingOperator<TResult>(
     }
     return followInitialResponse(strategy, initial, resolved);
   };
-  const operator = (source: Observable<PipelineResponse>) => source.pipe(switchMap(follow), guardOperation(resolved));
+  const operator = (source: Observable<PipelineResponse>) => source.pipe(switchToStates(follow), guardOperation(resolved));
   return Object.assign(operator, {
     pollingName,
     canPoll,

@@ -30,13 +30,14 @@ function retryDelay(failure: unknown, retryCount: number, settings: RetrySetting
  * answer within `requestTimeoutInMs`, a transport error, or 408/429/5xx (which the pipeline has already
  * retried on its own). Retries wait for the response's Retry-After, else an exponential backoff.
  * When retries run out, a transient response is emitted for the caller to judge, and a transport
- * failure becomes an {@link LroRequestError}.
+ * failure becomes an {@link LroRequestError}. `during` names the request in messages; it is built
+ * only when one is needed.
  */
 export function sendWithRetries(
   transport: Transport,
   request: Omit<PipelineRequestOptions, "abortSignal">,
   settings: RetrySettings,
-  during: string,
+  during: () => string,
 ): Observable<PipelineResponse> {
   const guarded = guardedTransport(transport, {
     timeoutInMs: settings.requestTimeoutInMs,
@@ -53,14 +54,14 @@ export function sendWithRetries(
       delay: (failure: unknown, retryCount) => {
         const delayInMs = retryDelay(failure, retryCount, settings);
         const reason = failure instanceof TransientResponse ? `HTTP ${failure.response.status}` : String(failure);
-        logger.warning(`retry ${retryCount}/${settings.maxRetries} ${during} in ${delayInMs} ms after ${reason}`);
+        logger.warning(`retry ${retryCount}/${settings.maxRetries} ${during()} in ${delayInMs} ms after ${reason}`);
         return timer(delayInMs, settings.scheduler);
       },
     }),
     catchError((failure: unknown) =>
       failure instanceof TransientResponse
         ? of(failure.response)
-        : throwError(() => new LroRequestError(during, failure)),
+        : throwError(() => new LroRequestError(during(), failure)),
     ),
   );
 }

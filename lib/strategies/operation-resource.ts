@@ -40,13 +40,11 @@ function readStatusMonitor(response: PipelineResponse): Reading {
   }
   const status = statusFromWord(word);
   const percentComplete = percentCompleteOf(body);
-  return {
-    status,
-    providerStatus: word,
-    ...(percentComplete === undefined ? {} : { percentComplete }),
-    ...(status === "failed" || status === "canceled" ? { error: serviceErrorOf(body) } : {}),
-    body,
-  };
+  // Assignments, not conditional spreads: this runs once per poll, and V8 builds those slowly.
+  const reading: { -readonly [K in keyof Reading]: Reading[K] } = { status, providerStatus: word, body };
+  if (percentComplete !== undefined) reading.percentComplete = percentComplete;
+  if (status === "failed" || status === "canceled") reading.error = serviceErrorOf(body);
+  return reading;
 }
 
 /**

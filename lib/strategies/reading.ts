@@ -88,12 +88,9 @@ export function bodyOrNothing(response: PipelineResponse): unknown {
 export function readResource(response: PipelineResponse, body: unknown, fallback: LroStatus): Reading {
   const word = provisioningStateOf(body);
   const status = word === undefined ? fallback : statusFromWord(word);
-  return {
-    status,
-    providerStatus: word ?? reasonPhrase(response.status),
-    ...(status === "failed" || status === "canceled" ? { error: serviceErrorOf(body) } : {}),
-    body,
-  };
+  const reading: { -readonly [K in keyof Reading]: Reading[K] } = { status, providerStatus: word ?? reasonPhrase(response.status), body };
+  if (status === "failed" || status === "canceled") reading.error = serviceErrorOf(body);
+  return reading;
 }
 
 /**
@@ -104,5 +101,5 @@ export function readInitialOfTracked(response: PipelineResponse): Reading {
   const body = bodyOrNothing(response);
   const reading = readResource(response, body, "running");
   const finishedAtOnce = (response.status === 200 || response.status === 201) && reading.status !== "running";
-  return finishedAtOnce ? reading : { ...reading, status: "running", error: undefined };
+  return finishedAtOnce ? reading : Object.assign({}, reading, { status: "running" as const, error: undefined });
 }
