@@ -9,7 +9,7 @@ import { catchError, defer, type Observable, throwError } from "rxjs";
 import type { LroPollingOperator } from "./engine/polling-operator.js";
 import { LroRequestError } from "./errors/lro-request-error.js";
 import { redactUrl } from "./http/url-policy.js";
-import { guardedTransport, send } from "./http/send.js";
+import { send } from "./http/send.js";
 import { resolveOptions, type LroOptions } from "./options.js";
 import { armPolling } from "./presets/arm-polling.js";
 import type { LroState } from "./state.js";
@@ -76,8 +76,8 @@ export function beginLro<TResult = unknown>(request: LroRequest, options: BeginL
   const transport = resolveOptions(common);
   const follow = polling.withDefaults(common);
   // Not retried here: the initial request need not be idempotent (the pipeline's own policy decides).
-  const guarded = guardedTransport(transport, { maxDelayInMs: transport.maxDelayInMs, scheduler: transport.scheduler });
-  const initial$ = defer(() => send(guarded, toRequestOptions(request))).pipe(
+  const guard = { maxDelayInMs: transport.maxDelayInMs, scheduler: transport.scheduler };
+  const initial$ = defer(() => send(transport, toRequestOptions(request), guard)).pipe(
     catchError((error: unknown) =>
       throwError(() => new LroRequestError(`${request.method} ${redactUrl(request.url)} (the initial request)`, error)),
     ),

@@ -1,5 +1,5 @@
 import type { HttpClient, HttpHeaders, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
-import type { SchedulerLike } from "rxjs";
+import type { SchedulerLike, Subscription } from "rxjs";
 import { millisecondsFrom, secondsOrDateFrom } from "./retry-after.js";
 
 /** What the guard enforces. */
@@ -11,8 +11,12 @@ export interface ClientGuard {
   readonly scheduler: SchedulerLike;
 }
 
-function timeoutError(timeoutInMs: number): Error {
-  return Object.assign(new Error(`No complete answer within ${timeoutInMs} ms`), { name: "TimeoutError" });
+/** A client guarded for one request, and whether its deadline struck. */
+export interface GuardedClient {
+  readonly client: HttpClient;
+  readonly timedOut: () => boolean;
+  /** Cancels a pending deadline (the request was unsubscribed). */
+  readonly dispose: () => void;
 }
 
 /** The statuses core-rest-pipeline's throttling retry waits on `Retry-After` for. */
@@ -39,46 +43,39 @@ function clampRetryAfter(headers: HttpHeaders, guard: ClientGuard): void {
   }
 }
 
+/** The error a request that hit its deadline fails with. */
+export function timeoutError(timeoutInMs: number): Error {
+  return Object.assign(new Error(`No complete answer within ${timeoutInMs} ms`), { name: "TimeoutError" });
+}
+
 /**
- * The `HttpClient` rx-lro sends through, under the pipeline (so each retry of the pipeline is
- * guarded on its own) and under a hub's request gate (so waiting for a place does not count):
- * it bounds the whole exchange to `timeoutInMs` (core-rest-pipeline's own `timeout` stops once
- * the headers are in, so a body that stalls would hang), and it caps `Retry-After` headers.
+ * The `HttpClient` one rx-lro request is sent through, under the pipeline (so each retry of the
+ * pipeline gets its own deadline) and under a hub's request gate (so waiting for a place does
+ * not count). It bounds the whole exchange to `timeoutInMs` by calling `abort` (core-rest-pipeline's
+ * own `timeout` stops once the headers are in, so a body that stalls would hang), and it caps
+ * the `Retry-After` of throttled responses.
  */
-export function guardedHttpClient(inner: HttpClient, guard: ClientGuard): HttpClient {
-  return {
+export function guardClient(inner: HttpClient, guard: ClientGuard, abort: () => void): GuardedClient {
+  let timedOut = false;
+  let deadline: Subscription | undefined;
+  const { timeoutInMs } = guard;
+  const client: HttpClient = {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      const { timeoutInMs } = guard;
-      const upstream = request.abortSignal;
-      const controller = new AbortController();
-      let timedOut = false;
-      const deadline =
-        timeoutInMs === undefined
-          ? undefined
-          : guard.scheduler.schedule(() => {
-              timedOut = true;
-              controller.abort();
-            }, timeoutInMs);
-      // On the caller's abort (an unsubscribe), the deadline goes at once: no timer outlives it.
-      const abort = () => {
-        deadline?.unsubscribe();
-        controller.abort();
-      };
-      if (upstream?.aborted) abort();
-      upstream?.addEventListener("abort", abort);
-      request.abortSignal = controller.signal;
+      if (timeoutInMs !== undefined) {
+        deadline = guard.scheduler.schedule(() => {
+          timedOut = true;
+          abort();
+        }, timeoutInMs);
+      }
       try {
         const response = await inner.sendRequest(request);
         if (throttlingStatuses.has(response.status)) clampRetryAfter(response.headers, guard);
         return response;
-      } catch (error) {
-        throw timedOut && timeoutInMs !== undefined ? timeoutError(timeoutInMs) : error;
       } finally {
         deadline?.unsubscribe();
-        upstream?.removeEventListener("abort", abort);
-        // The pipeline retries with the same request: its next attempt must see the caller's signal.
-        request.abortSignal = upstream;
+        deadline = undefined;
       }
     },
   };
+  return { client, timedOut: () => timedOut, dispose: () => deadline?.unsubscribe() };
 }

@@ -1,14 +1,14 @@
 import type { PipelineRequestOptions, PipelineResponse } from "@azure/core-rest-pipeline";
-import { catchError, defer, map, type Observable, of, retry, throwError, timer } from "rxjs";
+import { Observable, type Subscription } from "rxjs";
 import { LroRequestError } from "../errors/lro-request-error.js";
 import { clampDelay, type ResolvedLroOptions } from "../options.js";
 import { logger } from "../logger.js";
 import { parseRetryAfter } from "./retry-after.js";
-import { guardedTransport, send, type Transport } from "./send.js";
+import { send, type Transport } from "./send.js";
 
 const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
-/** A response whose status says "try again later"; thrown only to drive `retry`. */
+/** A response whose status says "try again later". */
 class TransientResponse {
   constructor(readonly response: PipelineResponse) {}
 }
@@ -39,29 +39,35 @@ export function sendWithRetries(
   settings: RetrySettings,
   during: () => string,
 ): Observable<PipelineResponse> {
-  const guarded = guardedTransport(transport, {
-    timeoutInMs: settings.requestTimeoutInMs,
-    maxDelayInMs: settings.maxDelayInMs,
-    scheduler: settings.scheduler,
+  const guard = { timeoutInMs: settings.requestTimeoutInMs, maxDelayInMs: settings.maxDelayInMs, scheduler: settings.scheduler };
+  // One observable rather than defer + map + retry + catchError: it runs once per poll, and an
+  // operator chain per poll was much of the engine's CPU and garbage.
+  return new Observable<PipelineResponse>((subscriber) => {
+    let retries = 0;
+    let current: Subscription | undefined;
+    const deliver = (response: PipelineResponse) => {
+      subscriber.next(response);
+      subscriber.complete();
+    };
+    const failed = (failure: unknown): void => {
+      if (retries >= settings.maxRetries) {
+        if (failure instanceof TransientResponse) deliver(failure.response);
+        else subscriber.error(new LroRequestError(during(), failure));
+        return;
+      }
+      retries++;
+      const delayInMs = retryDelay(failure, retries, settings);
+      const reason = failure instanceof TransientResponse ? `HTTP ${failure.response.status}` : String(failure);
+      logger.warning(`retry ${retries}/${settings.maxRetries} ${during()} in ${delayInMs} ms after ${reason}`);
+      current = settings.scheduler.schedule(attempt, delayInMs);
+    };
+    function attempt(): void {
+      current = send(transport, request, guard).subscribe({
+        next: (response) => (transientStatuses.has(response.status) ? failed(new TransientResponse(response)) : deliver(response)),
+        error: failed,
+      });
+    }
+    attempt();
+    return () => current?.unsubscribe();
   });
-  return defer(() => send(guarded, request)).pipe(
-    map((response) => {
-      if (transientStatuses.has(response.status)) throw new TransientResponse(response);
-      return response;
-    }),
-    retry({
-      count: settings.maxRetries,
-      delay: (failure: unknown, retryCount) => {
-        const delayInMs = retryDelay(failure, retryCount, settings);
-        const reason = failure instanceof TransientResponse ? `HTTP ${failure.response.status}` : String(failure);
-        logger.warning(`retry ${retryCount}/${settings.maxRetries} ${during()} in ${delayInMs} ms after ${reason}`);
-        return timer(delayInMs, settings.scheduler);
-      },
-    }),
-    catchError((failure: unknown) =>
-      failure instanceof TransientResponse
-        ? of(failure.response)
-        : throwError(() => new LroRequestError(during(), failure)),
-    ),
-  );
 }

@@ -6,7 +6,7 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import { Observable } from "rxjs";
-import { guardedHttpClient, type ClientGuard } from "./guarded-client.js";
+import { guardClient, timeoutError, type ClientGuard } from "./guarded-client.js";
 
 /** Where requests go: a pipeline, the client it sends with, and the gate a hub puts before it. */
 export interface Transport {
@@ -16,39 +16,41 @@ export interface Transport {
   readonly gate?: { wrap(client: HttpClient): HttpClient };
 }
 
-/** The transport rx-lro sends through: the client guarded (see {@link guardedHttpClient}), then gated. */
-export function guardedTransport(transport: Transport, guard: ClientGuard): Transport {
-  const guarded = guardedHttpClient(transport.httpClient, guard);
-  return { pipeline: transport.pipeline, httpClient: transport.gate === undefined ? guarded : transport.gate.wrap(guarded) };
-}
-
 /**
  * Sends one request per subscription through the pipeline, as a cold observable that emits the
  * response and completes. Unsubscribing before the response aborts the request: the transport
- * drops the connection, and its late rejection goes nowhere.
+ * drops the connection, and its late rejection goes nowhere. The client is guarded (see
+ * {@link guardClient}): past `guard.timeoutInMs` the request is aborted and fails with a
+ * `TimeoutError`.
  */
-export function send(transport: Transport, request: Omit<PipelineRequestOptions, "abortSignal">): Observable<PipelineResponse> {
+export function send(
+  transport: Transport,
+  request: Omit<PipelineRequestOptions, "abortSignal">,
+  guard: ClientGuard,
+): Observable<PipelineResponse> {
   return new Observable<PipelineResponse>((subscriber) => {
+    // One controller serves both the unsubscribe and the deadline: Node's are costly to create.
     const controller = new AbortController();
+    const guarded = guardClient(transport.httpClient, guard, () => controller.abort());
     let settled = false;
     // Not createPipelineRequest({ ...request, abortSignal }): V8 (Node 20) builds a literal that
     // spreads and then adds properties ~20× slower, and the request is slower to read afterwards.
     const pipelineRequest = createPipelineRequest(request);
     pipelineRequest.abortSignal = controller.signal;
-    transport.pipeline
-      .sendRequest(transport.httpClient, pipelineRequest)
-      .then(
-        (response) => {
-          settled = true;
-          subscriber.next(response);
-          subscriber.complete();
-        },
-        (error: unknown) => {
-          settled = true;
-          subscriber.error(error);
-        },
-      );
+    const client = transport.gate === undefined ? guarded.client : transport.gate.wrap(guarded.client);
+    transport.pipeline.sendRequest(client, pipelineRequest).then(
+      (response) => {
+        settled = true;
+        subscriber.next(response);
+        subscriber.complete();
+      },
+      (error: unknown) => {
+        settled = true;
+        subscriber.error(guarded.timedOut() && guard.timeoutInMs !== undefined ? timeoutError(guard.timeoutInMs) : error);
+      },
+    );
     return () => {
+      guarded.dispose();
       if (!settled) controller.abort();
     };
   });

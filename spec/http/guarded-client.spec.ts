@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineRequest, type HttpClient, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { guardedHttpClient } from "../../lib/http/guarded-client.js";
+import { guardClient } from "../../lib/http/guarded-client.js";
 import { advanceTo, virtualScheduler } from "../support/virtual-time.js";
 
 function answering(status: number, headers: Record<string, string>): HttpClient {
@@ -9,9 +9,12 @@ function answering(status: number, headers: Record<string, string>): HttpClient 
 
 const send = (client: HttpClient) => client.sendRequest(createPipelineRequest({ url: "https://example.com/op" }));
 
-describe("guardedHttpClient", () => {
+describe("guardClient", () => {
   const scheduler = virtualScheduler();
   const guard = { maxDelayInMs: 30_000, scheduler };
+  const unused = () => {
+    throw new Error("no deadline here");
+  };
 
   it.each([
     [{ "retry-after": "315360000" }, { "retry-after": "30", "retry-after-ms": "30000" }],
@@ -20,23 +23,32 @@ describe("guardedHttpClient", () => {
     [{ "x-ms-retry-after-ms": "0", "retry-after": "Fri, 31 Dec 9999 23:59:59 GMT" }, { "x-ms-retry-after-ms": "0", "retry-after": "30" }],
     [{ "retry-after": "5" }, { "retry-after": "5" }],
   ])("caps a throttled response's %j to %j, keeping which header speaks first", async (sent, capped) => {
-    const response = await send(guardedHttpClient(answering(429, sent), guard));
+    const response = await send(guardClient(answering(429, sent), guard, unused).client);
     expect(response.headers.toJSON()).toEqual(capped);
   });
 
   it("leaves the Retry-After of other responses as they came", async () => {
-    const response = await send(guardedHttpClient(answering(202, { "retry-after": "315360000" }), guard));
+    const response = await send(guardClient(answering(202, { "retry-after": "315360000" }), guard, unused).client);
     expect(response.headers.get("retry-after")).toBe("315360000");
   });
 
-  it("aborts an exchange that has not completed by its deadline, body included", async () => {
+  it("aborts an exchange that has not completed by its deadline, body included, and says so", async () => {
+    const controller = new AbortController();
     const stalled: HttpClient = {
       sendRequest: (request) =>
         new Promise((_resolve, reject) => request.abortSignal?.addEventListener("abort", () => reject(new Error("aborted")))),
     };
-    const outcome = send(guardedHttpClient(stalled, { ...guard, timeoutInMs: 500 })).catch((error: Error) => error);
-    await advanceTo(scheduler, scheduler.now() + 500);
-    expect(await outcome).toMatchObject({ name: "TimeoutError", message: "No complete answer within 500 ms" });
+    const guarded = guardClient(stalled, { ...guard, timeoutInMs: 500 }, () => controller.abort());
+    const request = createPipelineRequest({ url: "https://example.com/op" });
+    request.abortSignal = controller.signal;
+    const outcome = guarded.client.sendRequest(request).catch((error: Error) => error);
+
+    await advanceTo(scheduler, scheduler.now() + 499);
+    expect(guarded.timedOut()).toBe(false);
+    await advanceTo(scheduler, scheduler.now() + 1);
+
+    expect(await outcome).toMatchObject({ message: "aborted" });
+    expect(guarded.timedOut()).toBe(true);
     expect(scheduler.actions).toHaveLength(0);
   });
 });
