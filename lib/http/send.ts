@@ -38,14 +38,20 @@ export function send(
     const pipelineRequest = createPipelineRequest(request);
     pipelineRequest.abortSignal = controller.signal;
     const client = transport.gate === undefined ? guarded.client : transport.gate.wrap(guarded.client);
+    const settle = () => {
+      settled = true;
+      // The response keeps its request (in every state's rawResponse); a finished request's
+      // abort signal would only keep its controller and listeners alive with it.
+      pipelineRequest.abortSignal = undefined;
+    };
     transport.pipeline.sendRequest(client, pipelineRequest).then(
       (response) => {
-        settled = true;
+        settle();
         subscriber.next(response);
         subscriber.complete();
       },
       (error: unknown) => {
-        settled = true;
+        settle();
         subscriber.error(guarded.timedOut() && guard.timeoutInMs !== undefined ? timeoutError(guard.timeoutInMs) : error);
       },
     );
