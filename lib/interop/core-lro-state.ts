@@ -3,15 +3,6 @@ import type { TrackedOperation } from "../engine/tracked-operation.js";
 import { isJsonObject } from "../http/body.js";
 import type { LroStrategyName } from "../state.js";
 
-/** The `config` of a state serialised by `@azure/core-lro` (v2: no request URL or method). */
-interface CoreLroConfig {
-  readonly metadata?: { readonly mode?: string };
-  readonly operationLocation?: string;
-  readonly resourceLocation?: string;
-  readonly initialRequestUrl?: string;
-  readonly requestMethod?: string;
-}
-
 const strategyByMode: Readonly<Record<string, LroStrategyName>> = {
   OperationLocation: "operationLocation",
   ResourceLocation: "location",
