@@ -1,5 +1,5 @@
-import { createHttpHeaders, type PipelineRequestOptions, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { catchError, defer, EMPTY, expand, map, type Observable, of, skip, switchMap, takeWhile, throwError, timer } from "rxjs";
+import { createHttpHeaders, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { defer, EMPTY, expand, map, Observable, of, skip, switchMap, takeWhile, timer } from "rxjs";
 import { continuationTokenOf } from "../continuation-token.js";
 import { attachState } from "../errors/lro-error.js";
 import { LroBadStatusError } from "../errors/lro-bad-status-error.js";
@@ -7,6 +7,7 @@ import { readBody } from "../http/body.js";
 import { headerLink } from "../http/headers.js";
 import { parseRetryAfter } from "../http/retry-after.js";
 import { sendWithRetries } from "../http/send-with-retries.js";
+import type { Cancel, RequestOptions } from "../http/send.js";
 import { checkResumedOrigin, followUrl, redactUrl } from "../http/url-policy.js";
 import { logger } from "../logger.js";
 import { clampDelay, fallbackInterval, type ResolvedLroOptions } from "../options.js";
@@ -94,7 +95,7 @@ function makeState<TResult>(
   return Object.freeze(state) as LroState<TResult>;
 }
 
-function pollRequest(operation: TrackedOperation, url: string): Omit<PipelineRequestOptions, "abortSignal"> {
+function pollRequest(operation: TrackedOperation, url: string): RequestOptions {
   const headers = createHttpHeaders({ accept: "application/json" });
   if (operation.clientRequestId !== undefined) headers.set("x-ms-client-request-id", operation.clientRequestId);
   return { url, method: "GET", headers, allowInsecureConnection: operation.allowInsecureConnection };
@@ -119,53 +120,84 @@ function followFrom<TResult>(
   strategy: PollingStrategy,
   options: ResolvedLroOptions<TResult>,
 ): Observable<LroState<TResult>> {
-  const fetchResult = (operation: TrackedOperation, reading: Reading, response: PipelineResponse, pollCount: number) => {
+  /** The terminal step of an operation whose poll said it succeeded: its result, fetched if it must be. */
+  const fetchResult = (
+    operation: TrackedOperation,
+    reading: Reading,
+    response: PipelineResponse,
+    pollCount: number,
+    done: (step: Step<TResult>) => void,
+    fail: (error: unknown) => void,
+  ): Cancel | undefined => {
     const source = strategy.finalResult(operation, reading);
     if (source.from !== "get") {
       const body = source.from === "body" ? reading.body : undefined;
-      return of({ operation, state: makeState(operation, { ...reading, body }, { response, pollCount }, options) });
+      done({ operation, state: makeState(operation, { ...reading, body }, { response, pollCount }, options) });
+      return undefined;
     }
     const resultUrl = followUrl(source.url, urlPolicy(operation, options));
     const during = () => `while fetching the result from ${redactUrl(resultUrl)}`;
-    return sendWithRetries(options, pollRequest(operation, resultUrl), options, during).pipe(
-      map((final) => {
+    return sendWithRetries(options, pollRequest(operation, resultUrl), options, during, (final) => {
+      try {
         const deleted = final.status === 404 && operation.method === "DELETE";
         if (!isSuccessStatus(final.status) && !deleted) {
           throw new LroBadStatusError({ response: final, during: during(), error: serviceErrorOf(bodyOrNothing(final)) });
         }
         const body = deleted ? undefined : readBody(final);
-        const state = makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, options);
-        return { operation, state };
-      }),
-    );
+        done({ operation, state: makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, options) });
+      } catch (error) {
+        fail(error);
+      }
+    }, fail);
   };
 
-  const poll = ({ operation, state, immediateStreak = 0 }: Step<TResult>): Observable<Step<TResult>> => {
+  /** The step after `step`'s poll (and, when it succeeded, its final GET), as soon as it is known. */
+  const readPoll = (step: Step<TResult>, response: PipelineResponse, done: (step: Step<TResult>) => void, fail: (error: unknown) => void) => {
+    const { operation, state, immediateStreak = 0 } = step;
     const pollingUrl = operation.pollingUrl as string;
-    const during = () => `while polling ${redactUrl(pollingUrl)}`;
-    return sendWithRetries(options, pollRequest(operation, pollingUrl), options, during).pipe(
-      switchMap((response) => {
-        if (!isSuccessStatus(response.status)) {
-          throw new LroBadStatusError({ response, during: during(), error: serviceErrorOf(bodyOrNothing(response)) });
-        }
-        const reading = strategy.readPoll(response);
-        const link = strategy.pollingLink(response, operation);
-        // The same URL as now needs no second check; and an unchanged operation keeps its object
-        // (and so its encoded continuation token).
-        const nextPollingUrl = link === undefined || link === pollingUrl ? pollingUrl : followUrl(link, urlPolicy(operation, options));
-        const location = headerLink(response, "location") ?? operation.location;
-        const next: TrackedOperation =
-          nextPollingUrl === pollingUrl && location === operation.location
-            ? operation
-            : Object.assign({}, operation, { pollingUrl: nextPollingUrl, location });
-        const pollCount = state.pollCount + 1;
-        if (reading.status === "succeeded") return fetchResult(next, reading, response, pollCount);
-        const step = { operation: next, state: makeState(next, reading, { response, pollCount }, options) };
-        return of(spaceImmediatePolls(step, immediateStreak, options.intervalInMs));
-      }),
-      catchError((error: unknown) => throwError(() => attachState(error, state))),
-    );
+    if (!isSuccessStatus(response.status)) {
+      throw new LroBadStatusError({ response, during: `while polling ${redactUrl(pollingUrl)}`, error: serviceErrorOf(bodyOrNothing(response)) });
+    }
+    const reading = strategy.readPoll(response);
+    const link = strategy.pollingLink(response, operation);
+    // The same URL as now needs no second check; and an unchanged operation keeps its object
+    // (and so its encoded continuation token).
+    const nextPollingUrl = link === undefined || link === pollingUrl ? pollingUrl : followUrl(link, urlPolicy(operation, options));
+    const location = headerLink(response, "location") ?? operation.location;
+    const next: TrackedOperation =
+      nextPollingUrl === pollingUrl && location === operation.location
+        ? operation
+        : Object.assign({}, operation, { pollingUrl: nextPollingUrl, location });
+    const pollCount = state.pollCount + 1;
+    if (reading.status === "succeeded") return fetchResult(next, reading, response, pollCount, done, fail);
+    done(spaceImmediatePolls({ operation: next, state: makeState(next, reading, { response, pollCount }, options) }, immediateStreak, options.intervalInMs));
+    return undefined;
   };
+
+  /**
+   * One poll of `step`'s operation, as an observable of the next step. One observable, with the
+   * requests behind callbacks, rather than an operator chain: this runs once per poll, and a
+   * chain of subscribers per poll was much of the engine's CPU and garbage.
+   */
+  const poll = (step: Step<TResult>): Observable<Step<TResult>> =>
+    new Observable<Step<TResult>>((subscriber) => {
+      // An error carries the last state the caller saw, and its token to resume from.
+      const fail = (error: unknown) => subscriber.error(attachState(error, step.state));
+      const done = (next: Step<TResult>) => {
+        subscriber.next(next);
+        subscriber.complete();
+      };
+      const pollingUrl = step.operation.pollingUrl as string;
+      const during = () => `while polling ${redactUrl(pollingUrl)}`;
+      let cancel: Cancel | undefined = sendWithRetries(options, pollRequest(step.operation, pollingUrl), options, during, (response) => {
+        try {
+          cancel = readPoll(step, response, done, fail);
+        } catch (error) {
+          fail(error);
+        }
+      }, fail);
+      return () => cancel?.();
+    });
 
   return first.pipe(
     expand((step) =>

@@ -5,7 +5,7 @@ import { millisecondsFrom, secondsOrDateFrom } from "./retry-after.js";
 /** What the guard enforces. */
 export interface ClientGuard {
   /** The deadline of one exchange, body included; none when undefined. */
-  readonly timeoutInMs?: number;
+  readonly requestTimeoutInMs?: number;
   /** The longest delay a response may ask for. */
   readonly maxDelayInMs: number;
   readonly scheduler: SchedulerLike;
@@ -51,14 +51,14 @@ export function timeoutError(timeoutInMs: number): Error {
 /**
  * The `HttpClient` one rx-lro request is sent through, under the pipeline (so each retry of the
  * pipeline gets its own deadline) and under a hub's request gate (so waiting for a place does
- * not count). It bounds the whole exchange to `timeoutInMs` by calling `abort` (core-rest-pipeline's
+ * not count). It bounds the whole exchange to `requestTimeoutInMs` by calling `abort` (core-rest-pipeline's
  * own `timeout` stops once the headers are in, so a body that stalls would hang), and it caps
  * the `Retry-After` of throttled responses.
  */
 export function guardClient(inner: HttpClient, guard: ClientGuard, abort: () => void): GuardedClient {
   let timedOut = false;
   let deadline: Subscription | undefined;
-  const { timeoutInMs } = guard;
+  const { requestTimeoutInMs: timeoutInMs } = guard;
   const client: HttpClient = {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       if (timeoutInMs !== undefined) {

@@ -1,73 +1,70 @@
-import type { PipelineRequestOptions, PipelineResponse } from "@azure/core-rest-pipeline";
-import { Observable, type Subscription } from "rxjs";
+import type { PipelineResponse } from "@azure/core-rest-pipeline";
+import type { Subscription } from "rxjs";
 import { LroRequestError } from "../errors/lro-request-error.js";
 import { clampDelay, type ResolvedLroOptions } from "../options.js";
 import { logger } from "../logger.js";
 import { parseRetryAfter } from "./retry-after.js";
-import { send, type Transport } from "./send.js";
+import { sendRequest, type Cancel, type RequestOptions, type Transport } from "./send.js";
 
 const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
-/** A response whose status says "try again later". */
-class TransientResponse {
-  constructor(readonly response: PipelineResponse) {}
-}
-
-type RetrySettings = Pick<
+/** What retries are judged and timed by; also the guard (deadline, delay cap) of every attempt. */
+export type RetrySettings = Pick<
   ResolvedLroOptions<unknown>,
   "scheduler" | "maxRetries" | "retryDelayInMs" | "maxRetryDelayInMs" | "maxDelayInMs" | "requestTimeoutInMs"
 >;
 
-function retryDelay(failure: unknown, retryCount: number, settings: RetrySettings): number {
-  const asked =
-    failure instanceof TransientResponse ? parseRetryAfter(failure.response.headers, settings.scheduler.now()) : undefined;
+function retryDelay(response: PipelineResponse | undefined, retryCount: number, settings: RetrySettings): number {
+  const asked = response === undefined ? undefined : parseRetryAfter(response.headers, settings.scheduler.now());
   const backoff = Math.min(settings.retryDelayInMs * 2 ** (retryCount - 1), settings.maxRetryDelayInMs);
   return clampDelay(asked ?? backoff, settings.maxDelayInMs);
 }
 
 /**
  * Sends an idempotent GET (a poll or a final GET), retrying what fails transiently: no complete
- * answer within `requestTimeoutInMs`, a transport error, or 408/429/5xx (which the pipeline has already
- * retried on its own). Retries wait for the response's Retry-After, else an exponential backoff.
- * When retries run out, a transient response is emitted for the caller to judge, and a transport
- * failure becomes an {@link LroRequestError}. `during` names the request in messages; it is built
- * only when one is needed.
+ * answer within `requestTimeoutInMs`, a transport error, or 408/429/5xx (which the pipeline has
+ * already retried on its own). Retries wait for the response's Retry-After, else an exponential
+ * backoff. When retries run out, a transient response is reported as a response, for the caller
+ * to judge, and a transport failure as an {@link LroRequestError}. `during` names the request in
+ * messages; it is built only when one is needed. Callbacks run asynchronously, at most once.
  */
 export function sendWithRetries(
   transport: Transport,
-  request: Omit<PipelineRequestOptions, "abortSignal">,
+  request: RequestOptions,
   settings: RetrySettings,
   during: () => string,
-): Observable<PipelineResponse> {
-  const guard = { timeoutInMs: settings.requestTimeoutInMs, maxDelayInMs: settings.maxDelayInMs, scheduler: settings.scheduler };
-  // One observable rather than defer + map + retry + catchError: it runs once per poll, and an
-  // operator chain per poll was much of the engine's CPU and garbage.
-  return new Observable<PipelineResponse>((subscriber) => {
-    let retries = 0;
-    let current: Subscription | undefined;
-    const deliver = (response: PipelineResponse) => {
-      subscriber.next(response);
-      subscriber.complete();
-    };
-    const failed = (failure: unknown): void => {
-      if (retries >= settings.maxRetries) {
-        if (failure instanceof TransientResponse) deliver(failure.response);
-        else subscriber.error(new LroRequestError(during(), failure));
-        return;
-      }
-      retries++;
-      const delayInMs = retryDelay(failure, retries, settings);
-      const reason = failure instanceof TransientResponse ? `HTTP ${failure.response.status}` : String(failure);
-      logger.warning(`retry ${retries}/${settings.maxRetries} ${during()} in ${delayInMs} ms after ${reason}`);
-      current = settings.scheduler.schedule(attempt, delayInMs);
-    };
-    function attempt(): void {
-      current = send(transport, request, guard).subscribe({
-        next: (response) => (transientStatuses.has(response.status) ? failed(new TransientResponse(response)) : deliver(response)),
-        error: failed,
-      });
+  onResponse: (response: PipelineResponse) => void,
+  onError: (error: unknown) => void,
+): Cancel {
+  let retries = 0;
+  let cancelAttempt: Cancel | undefined;
+  let wait: Subscription | undefined;
+  // A transient response carries the response; a transport failure carries none.
+  const failed = (response: PipelineResponse | undefined, failure: unknown): void => {
+    if (retries >= settings.maxRetries) {
+      if (response !== undefined) onResponse(response);
+      else onError(new LroRequestError(during(), failure));
+      return;
     }
-    attempt();
-    return () => current?.unsubscribe();
-  });
+    retries++;
+    const delayInMs = retryDelay(response, retries, settings);
+    const reason = response !== undefined ? `HTTP ${response.status}` : String(failure);
+    logger.warning(`retry ${retries}/${settings.maxRetries} ${during()} in ${delayInMs} ms after ${reason}`);
+    wait = settings.scheduler.schedule(attempt, delayInMs);
+  };
+  function attempt(): void {
+    wait = undefined;
+    cancelAttempt = sendRequest(
+      transport,
+      request,
+      settings,
+      (response) => (transientStatuses.has(response.status) ? failed(response, undefined) : onResponse(response)),
+      (error) => failed(undefined, error),
+    );
+  }
+  attempt();
+  return () => {
+    wait?.unsubscribe();
+    cancelAttempt?.();
+  };
 }

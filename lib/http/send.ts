@@ -16,48 +16,75 @@ export interface Transport {
   readonly gate?: { wrap(client: HttpClient): HttpClient };
 }
 
+/** Stops what was started; calling it after the end, or twice, does nothing. */
+export type Cancel = () => void;
+
+/** What a request is built from: everything but the abort signal, which rx-lro owns. */
+export type RequestOptions = Omit<PipelineRequestOptions, "abortSignal">;
+
 /**
- * Sends one request per subscription through the pipeline, as a cold observable that emits the
- * response and completes. Unsubscribing before the response aborts the request: the transport
- * drops the connection, and its late rejection goes nowhere. The client is guarded (see
- * {@link guardClient}): past `guard.timeoutInMs` the request is aborted and fails with a
- * `TimeoutError`.
+ * Sends one request through the pipeline and reports its response or failure to the callbacks
+ * (never synchronously: the pipeline answers with a promise). Cancelling before the end aborts
+ * the request: the transport drops the connection, and its late rejection goes nowhere. The
+ * client is guarded (see {@link guardClient}): past `guard.requestTimeoutInMs` the request is aborted
+ * and fails with a `TimeoutError`.
+ *
+ * Callbacks rather than an observable: the engine sends once per poll, and a subscriber chain per
+ * request was much of its CPU and garbage.
  */
-export function send(
+export function sendRequest(
   transport: Transport,
-  request: Omit<PipelineRequestOptions, "abortSignal">,
+  request: RequestOptions,
   guard: ClientGuard,
-): Observable<PipelineResponse> {
-  return new Observable<PipelineResponse>((subscriber) => {
-    // One controller serves both the unsubscribe and the deadline: Node's are costly to create.
-    const controller = new AbortController();
-    const guarded = guardClient(transport.httpClient, guard, () => controller.abort());
-    let settled = false;
-    // Not createPipelineRequest({ ...request, abortSignal }): V8 (Node 20) builds a literal that
-    // spreads and then adds properties ~20× slower, and the request is slower to read afterwards.
-    const pipelineRequest = createPipelineRequest(request);
-    pipelineRequest.abortSignal = controller.signal;
-    const client = transport.gate === undefined ? guarded.client : transport.gate.wrap(guarded.client);
-    const settle = () => {
-      settled = true;
-      // The response keeps its request (in every state's rawResponse); a finished request's
-      // abort signal would only keep its controller and listeners alive with it.
-      pipelineRequest.abortSignal = undefined;
-    };
-    transport.pipeline.sendRequest(client, pipelineRequest).then(
+  onResponse: (response: PipelineResponse) => void,
+  onError: (error: unknown) => void,
+): Cancel {
+  // One controller serves both the cancel and the deadline: Node's are costly to create.
+  const controller = new AbortController();
+  const guarded = guardClient(transport.httpClient, guard, () => controller.abort());
+  let settled = false;
+  // Not createPipelineRequest({ ...request, abortSignal }): V8 (Node 20) builds a literal that
+  // spreads and then adds properties ~20× slower, and the request is slower to read afterwards.
+  const pipelineRequest = createPipelineRequest(request);
+  pipelineRequest.abortSignal = controller.signal;
+  const client = transport.gate === undefined ? guarded.client : transport.gate.wrap(guarded.client);
+  const settle = (): boolean => {
+    if (settled) return false;
+    settled = true;
+    // The response keeps its request (in every state's rawResponse); a finished request's
+    // abort signal would only keep its controller and listeners alive with it.
+    pipelineRequest.abortSignal = undefined;
+    return true;
+  };
+  transport.pipeline.sendRequest(client, pipelineRequest).then(
+    (response) => {
+      if (settle()) onResponse(response);
+    },
+    (error: unknown) => {
+      if (settle()) onError(guarded.timedOut() && guard.requestTimeoutInMs !== undefined ? timeoutError(guard.requestTimeoutInMs) : error);
+    },
+  );
+  return () => {
+    guarded.dispose();
+    if (settled) return;
+    // The request keeps its signal: the pipeline's policies may still read it between attempts.
+    settled = true;
+    controller.abort();
+  };
+}
+
+/** {@link sendRequest} as a cold observable: one request per subscription, unsubscribing cancels it. */
+export function send(transport: Transport, request: RequestOptions, guard: ClientGuard): Observable<PipelineResponse> {
+  return new Observable<PipelineResponse>((subscriber) =>
+    sendRequest(
+      transport,
+      request,
+      guard,
       (response) => {
-        settle();
         subscriber.next(response);
         subscriber.complete();
       },
-      (error: unknown) => {
-        settle();
-        subscriber.error(guarded.timedOut() && guard.timeoutInMs !== undefined ? timeoutError(guard.timeoutInMs) : error);
-      },
-    );
-    return () => {
-      guarded.dispose();
-      if (!settled) controller.abort();
-    };
-  });
+      (error) => subscriber.error(error),
+    ),
+  );
 }

@@ -38,7 +38,7 @@ describe("guardClient", () => {
       sendRequest: (request) =>
         new Promise((_resolve, reject) => request.abortSignal?.addEventListener("abort", () => reject(new Error("aborted")))),
     };
-    const guarded = guardClient(stalled, { ...guard, timeoutInMs: 500 }, () => controller.abort());
+    const guarded = guardClient(stalled, { ...guard, requestTimeoutInMs: 500 }, () => controller.abort());
     const request = createPipelineRequest({ url: "https://example.com/op" });
     request.abortSignal = controller.signal;
     const outcome = guarded.client.sendRequest(request).catch((error: Error) => error);
