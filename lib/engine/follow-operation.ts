@@ -1,5 +1,5 @@
 import { createHttpHeaders, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { defer, EMPTY, expand, map, Observable, of, skip, switchMap, takeWhile, timer } from "rxjs";
+import { defer, EMPTY, expand, Observable, of, skip, takeWhile } from "rxjs";
 import { continuationTokenOf } from "../continuation-token.js";
 import { attachState } from "../errors/lro-error.js";
 import { LroBadStatusError } from "../errors/lro-bad-status-error.js";
@@ -7,7 +7,7 @@ import { readBody } from "../http/body.js";
 import { headerLink } from "../http/headers.js";
 import { parseRetryAfter } from "../http/retry-after.js";
 import { sendWithRetries } from "../http/send-with-retries.js";
-import type { Cancel, RequestOptions } from "../http/send.js";
+import { RequestControllers, type Cancel, type RequestOptions } from "../http/send.js";
 import { checkResumedOrigin, followUrl, redactUrl } from "../http/url-policy.js";
 import { logger } from "../logger.js";
 import { clampDelay, fallbackInterval, type ResolvedLroOptions } from "../options.js";
@@ -16,29 +16,41 @@ import { bodyOrNothing, serviceErrorOf, type Reading } from "../strategies/readi
 import type { PollingStrategy } from "../strategies/strategy.js";
 import type { TrackedOperation } from "./tracked-operation.js";
 
-/** One observed state, with what the loop needs to go on from it. */
-interface Step<TResult> {
-  readonly operation: TrackedOperation;
-  readonly state: LroState<TResult>;
+/**
+ * What one subscription to an operation's states keeps from poll to poll. Mutable, and safe so:
+ * `expand` subscribes to one poll at a time here (only ever one state is waiting), and each
+ * subscription makes its own.
+ */
+interface Run {
+  /** The operation as the latest response left it (a new object only when it changed). */
+  operation: TrackedOperation;
   /** How many states in a row have had the next poll due at once (Retry-After: 0, or an interval of 0). */
-  readonly immediateStreak?: number;
+  immediateStreak: number;
+  readonly controllers: RequestControllers;
+}
+
+function startRun(operation: TrackedOperation): Run {
+  return { operation, immediateStreak: 0, controllers: new RequestControllers() };
 }
 
 /** No two polls of an operation come back to back twice in a row: the floor of their spacing. */
 const minimumSpacingInMs = 10;
 
 /**
- * Honours "poll now" (Retry-After: 0, or `intervalInMs: 0`) once; when state after state is due
- * at once, spaces the polls out (10 ms, 20 ms, … up to the interval, and never under 10 ms), so
- * that neither a service nor an option can make the client spin.
+ * The delay before the next poll: the Retry-After asked for, else the interval. "Poll now"
+ * (Retry-After: 0, or `intervalInMs: 0`) is honoured once; when state after state is due at once,
+ * the polls are spaced out (10 ms, 20 ms, … up to the interval, and never under 10 ms), so that
+ * neither a service nor an option can make the client spin.
  */
-function spaceImmediatePolls<TResult>(step: Step<TResult>, previousStreak: number, intervalInMs: number): Step<TResult> {
-  const { operation, state } = step;
-  if (state.nextPollInMs !== 0) return { operation, state, immediateStreak: 0 };
-  const immediateStreak = previousStreak + 1;
-  if (immediateStreak < 2) return { operation, state, immediateStreak };
-  const spacing = Math.min(Math.max(intervalInMs, minimumSpacingInMs), minimumSpacingInMs * 2 ** (immediateStreak - 2));
-  return { operation, state: Object.freeze(Object.assign({}, state, { nextPollInMs: spacing })), immediateStreak };
+function nextPollDelay(run: Run, retryAfterInMs: number | undefined, options: ResolvedLroOptions<unknown>): number {
+  const due = retryAfterInMs ?? fallbackInterval(options);
+  if (due !== 0) {
+    run.immediateStreak = 0;
+    return due;
+  }
+  const streak = ++run.immediateStreak;
+  if (streak < 2) return 0;
+  return Math.min(Math.max(options.intervalInMs, minimumSpacingInMs), minimumSpacingInMs * 2 ** (streak - 2));
 }
 
 /** What a state is read from, besides the operation and the reading. */
@@ -65,6 +77,7 @@ function makeState<TResult>(
   reading: Reading,
   observation: Observation,
   options: ResolvedLroOptions<TResult>,
+  run?: Run,
 ): LroState<TResult> {
   const { response, pollCount, resultUrl } = observation;
   const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers, options.scheduler.now());
@@ -82,7 +95,9 @@ function makeState<TResult>(
   if (operation.pollingUrl !== undefined) state.pollingUrl = operation.pollingUrl;
   if (resultUrl !== undefined) state.resultUrl = resultUrl;
   if (retryAfterInMs !== undefined) state.retryAfterInMs = retryAfterInMs;
-  if (!isTerminalStatus(reading.status)) state.nextPollInMs = retryAfterInMs ?? fallbackInterval(options);
+  if (!isTerminalStatus(reading.status)) {
+    state.nextPollInMs = run === undefined ? (retryAfterInMs ?? fallbackInterval(options)) : nextPollDelay(run, retryAfterInMs, options);
+  }
   if (response !== undefined) {
     state.httpStatus = response.status;
     state.rawResponse = response;
@@ -111,49 +126,63 @@ function logState(state: LroState<unknown>, method: string): void {
 }
 
 /**
- * Follows an operation from one step to its end: waits for the step's delay (the response's
- * Retry-After, else the interval), polls, reads the response with the strategy, and on success
- * fetches the final result; one state per poll, the terminal one included, then completes.
+ * Follows an operation from its first state to its end: waits for the state's delay (the
+ * response's Retry-After, else the interval), polls, reads the response with the strategy, and on
+ * success fetches the final result; one state per poll, the terminal one included, then completes.
+ * `begin` runs once per subscription, and gives the run and the first state (not emitted when it
+ * is only a `placeholder` driving the first poll).
  */
-function followFrom<TResult>(
-  first: Observable<Step<TResult>>,
+function follow<TResult>(
   strategy: PollingStrategy,
   options: ResolvedLroOptions<TResult>,
+  begin: () => { readonly run: Run; readonly first: LroState<TResult>; readonly placeholder?: boolean },
 ): Observable<LroState<TResult>> {
-  /** The terminal step of an operation whose poll said it succeeded: its result, fetched if it must be. */
+  const emitted = (run: Run, state: LroState<TResult>) => {
+    logState(state, run.operation.method);
+    return state;
+  };
+
+  /** The terminal state of an operation whose poll said it succeeded: its result, fetched if it must be. */
   const fetchResult = (
-    operation: TrackedOperation,
+    run: Run,
     reading: Reading,
     response: PipelineResponse,
     pollCount: number,
-    done: (step: Step<TResult>) => void,
+    done: (state: LroState<TResult>) => void,
     fail: (error: unknown) => void,
   ): Cancel | undefined => {
+    const { operation } = run;
     const source = strategy.finalResult(operation, reading);
     if (source.from !== "get") {
       const body = source.from === "body" ? reading.body : undefined;
-      done({ operation, state: makeState(operation, { ...reading, body }, { response, pollCount }, options) });
+      done(makeState(operation, { ...reading, body }, { response, pollCount }, options));
       return undefined;
     }
     const resultUrl = followUrl(source.url, urlPolicy(operation, options));
     const during = () => `while fetching the result from ${redactUrl(resultUrl)}`;
-    return sendWithRetries(options, pollRequest(operation, resultUrl), options, during, (final) => {
+    return sendWithRetries(options, run.controllers, pollRequest(operation, resultUrl), options, during, (final) => {
       try {
         const deleted = final.status === 404 && operation.method === "DELETE";
         if (!isSuccessStatus(final.status) && !deleted) {
           throw new LroBadStatusError({ response: final, during: during(), error: serviceErrorOf(bodyOrNothing(final)) });
         }
         const body = deleted ? undefined : readBody(final);
-        done({ operation, state: makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, options) });
+        done(makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, options));
       } catch (error) {
         fail(error);
       }
     }, fail);
   };
 
-  /** The step after `step`'s poll (and, when it succeeded, its final GET), as soon as it is known. */
-  const readPoll = (step: Step<TResult>, response: PipelineResponse, done: (step: Step<TResult>) => void, fail: (error: unknown) => void) => {
-    const { operation, state, immediateStreak = 0 } = step;
+  /** Reads a poll's response into the next state (after the final GET, when it succeeded). */
+  const readPoll = (
+    run: Run,
+    state: LroState<TResult>,
+    response: PipelineResponse,
+    done: (state: LroState<TResult>) => void,
+    fail: (error: unknown) => void,
+  ): Cancel | undefined => {
+    const { operation } = run;
     const pollingUrl = operation.pollingUrl as string;
     if (!isSuccessStatus(response.status)) {
       throw new LroBadStatusError({ response, during: `while polling ${redactUrl(pollingUrl)}`, error: serviceErrorOf(bodyOrNothing(response)) });
@@ -164,53 +193,65 @@ function followFrom<TResult>(
     // (and so its encoded continuation token).
     const nextPollingUrl = link === undefined || link === pollingUrl ? pollingUrl : followUrl(link, urlPolicy(operation, options));
     const location = headerLink(response, "location") ?? operation.location;
-    const next: TrackedOperation =
-      nextPollingUrl === pollingUrl && location === operation.location
-        ? operation
-        : Object.assign({}, operation, { pollingUrl: nextPollingUrl, location });
+    if (nextPollingUrl !== pollingUrl || location !== operation.location) {
+      run.operation = Object.assign({}, operation, { pollingUrl: nextPollingUrl, location });
+    }
     const pollCount = state.pollCount + 1;
-    if (reading.status === "succeeded") return fetchResult(next, reading, response, pollCount, done, fail);
-    done(spaceImmediatePolls({ operation: next, state: makeState(next, reading, { response, pollCount }, options) }, immediateStreak, options.intervalInMs));
+    if (reading.status === "succeeded") return fetchResult(run, reading, response, pollCount, done, fail);
+    done(makeState(run.operation, reading, { response, pollCount }, options, run));
     return undefined;
   };
 
   /**
-   * One poll of `step`'s operation, as an observable of the next step. One observable, with the
-   * requests behind callbacks, rather than an operator chain: this runs once per poll, and a
-   * chain of subscribers per poll was much of the engine's CPU and garbage.
+   * Waits `delayInMs` on the scheduler, then polls: what `timer(delayInMs, scheduler).pipe(switchMap(poll))`
+   * does, as one observable with the requests behind callbacks. This runs once per poll, and a
+   * chain of operators and subscribers per poll was a quarter of the engine's CPU and most of its
+   * garbage (see bench/README.md).
    */
-  const poll = (step: Step<TResult>): Observable<Step<TResult>> =>
-    new Observable<Step<TResult>>((subscriber) => {
+  const pollAfter = (delayInMs: number, run: Run, state: LroState<TResult>): Observable<LroState<TResult>> =>
+    new Observable<LroState<TResult>>((subscriber) => {
       // An error carries the last state the caller saw, and its token to resume from.
-      const fail = (error: unknown) => subscriber.error(attachState(error, step.state));
-      const done = (next: Step<TResult>) => {
-        subscriber.next(next);
+      const fail = (error: unknown) => subscriber.error(attachState(error, state));
+      const done = (next: LroState<TResult>) => {
+        subscriber.next(emitted(run, next));
         subscriber.complete();
       };
-      const pollingUrl = step.operation.pollingUrl as string;
-      const during = () => `while polling ${redactUrl(pollingUrl)}`;
-      let cancel: Cancel | undefined = sendWithRetries(options, pollRequest(step.operation, pollingUrl), options, during, (response) => {
-        try {
-          cancel = readPoll(step, response, done, fail);
-        } catch (error) {
-          fail(error);
-        }
-      }, fail);
-      return () => cancel?.();
+      let cancel: Cancel | undefined;
+      let stopped = false;
+      // A client may answer, or the subscriber leave, while a request is being sent: what was
+      // started is cancelled as soon as it is known.
+      const track = (started: Cancel | undefined) => {
+        if (stopped) started?.();
+        else cancel = started;
+      };
+      const wait = options.scheduler.schedule(() => {
+        const pollingUrl = run.operation.pollingUrl as string;
+        const during = () => `while polling ${redactUrl(pollingUrl)}`;
+        track(
+          sendWithRetries(options, run.controllers, pollRequest(run.operation, pollingUrl), options, during, (response) => {
+            try {
+              track(readPoll(run, state, response, done, fail));
+            } catch (error) {
+              fail(error);
+            }
+          }, fail),
+        );
+      }, delayInMs);
+      return () => {
+        stopped = true;
+        wait.unsubscribe();
+        cancel?.();
+      };
     });
 
-  return first.pipe(
-    expand((step) =>
-      isTerminalStatus(step.state.status)
-        ? EMPTY
-        : timer(step.state.nextPollInMs ?? options.intervalInMs, options.scheduler).pipe(switchMap(() => poll(step))),
-    ),
-    takeWhile((step) => !isTerminalStatus(step.state.status), true),
-    map((step) => {
-      logState(step.state, step.operation.method);
-      return step.state;
-    }),
-  );
+  return defer(() => {
+    const { run, first, placeholder = false } = begin();
+    const states = of(placeholder ? first : emitted(run, first)).pipe(
+      expand((state) => (isTerminalStatus(state.status) ? EMPTY : pollAfter(state.nextPollInMs ?? options.intervalInMs, run, state))),
+      takeWhile((state) => !isTerminalStatus(state.status), true),
+    );
+    return placeholder ? states.pipe(skip(1)) : states;
+  });
 }
 
 /**
@@ -222,41 +263,36 @@ export function followInitialResponse<TResult>(
   initial: PipelineResponse,
   options: ResolvedLroOptions<TResult>,
 ): Observable<LroState<TResult>> {
-  return followFrom(
-    of(initial).pipe(
-      map((response) => {
-        const { request } = response;
-        if (![200, 201, 202, 204].includes(response.status)) {
-          throw new LroBadStatusError({
-            response,
-            during: `in the initial response to ${request.method}`,
-            error: serviceErrorOf(bodyOrNothing(response)),
-          });
-        }
-        const reading = strategy.readInitial(response);
-        const method = request.method.toUpperCase();
-        const requestUrl = request.url;
-        const link = strategy.pollingLink(response, { requestUrl, method });
-        const location = headerLink(response, "location");
-        const clientRequestId = request.headers.get("x-ms-client-request-id");
-        const finished = isTerminalStatus(reading.status) && strategy.name !== "bodyContent";
-        const operation: TrackedOperation = {
-          strategy: strategy.name,
-          method,
-          requestUrl,
-          ...(link === undefined || finished ? {} : { pollingUrl: followUrl(link, { origin: requestUrl, allowedHosts: options.allowedHosts }) }),
-          ...(location === undefined ? {} : { location }),
-          ...(options.finalStateVia === undefined ? {} : { finalStateVia: options.finalStateVia }),
-          allowInsecureConnection: request.allowInsecureConnection === true && requestUrl.startsWith("http:"),
-          ...(clientRequestId === undefined ? {} : { clientRequestId }),
-          ...(finished ? { finishedAs: reading.status as TrackedOperation["finishedAs"] & string } : {}),
-        };
-        return spaceImmediatePolls({ operation, state: makeState(operation, reading, { response, pollCount: 0 }, options) }, 0, options.intervalInMs);
-      }),
-    ),
-    strategy,
-    options,
-  );
+  return follow(strategy, options, () => {
+    const { request } = initial;
+    if (![200, 201, 202, 204].includes(initial.status)) {
+      throw new LroBadStatusError({
+        response: initial,
+        during: `in the initial response to ${request.method}`,
+        error: serviceErrorOf(bodyOrNothing(initial)),
+      });
+    }
+    const reading = strategy.readInitial(initial);
+    const method = request.method.toUpperCase();
+    const requestUrl = request.url;
+    const link = strategy.pollingLink(initial, { requestUrl, method });
+    const location = headerLink(initial, "location");
+    const clientRequestId = request.headers.get("x-ms-client-request-id");
+    const finished = isTerminalStatus(reading.status) && strategy.name !== "bodyContent";
+    const operation: TrackedOperation = {
+      strategy: strategy.name,
+      method,
+      requestUrl,
+      ...(link === undefined || finished ? {} : { pollingUrl: followUrl(link, { origin: requestUrl, allowedHosts: options.allowedHosts }) }),
+      ...(location === undefined ? {} : { location }),
+      ...(options.finalStateVia === undefined ? {} : { finalStateVia: options.finalStateVia }),
+      allowInsecureConnection: request.allowInsecureConnection === true && requestUrl.startsWith("http:"),
+      ...(clientRequestId === undefined ? {} : { clientRequestId }),
+      ...(finished ? { finishedAs: reading.status as TrackedOperation["finishedAs"] & string } : {}),
+    };
+    const run = startRun(operation);
+    return { run, first: makeState(operation, reading, { response: initial, pollCount: 0 }, options, run) };
+  });
 }
 
 /**
@@ -285,12 +321,10 @@ export function followTrackedOperation<TResult>(
       const reading: Reading = { status: operation.finishedAs, providerStatus: operation.finishedAs, body: undefined };
       return of(makeState(operation, reading, { pollCount: 0 }, options));
     }
-    const first = { ...operation, pollingUrl: followUrl(operation.pollingUrl as string, urlPolicy(operation, options)) };
-    const placeholder: Step<TResult> = {
-      operation: first,
-      state: { ...notStartedState(first, options), nextPollInMs: firstPollDelayInMs },
-    };
-    // The placeholder only drives the first poll: the stream emits what the service says.
-    return followFrom(of(placeholder), strategy, options).pipe(skip(1));
+    return follow<TResult>(strategy, options, () => {
+      const first = { ...operation, pollingUrl: followUrl(operation.pollingUrl as string, urlPolicy(operation, options)) };
+      // Only drives the first poll: the stream emits what the service says.
+      return { run: startRun(first), first: { ...notStartedState(first, options), nextPollInMs: firstPollDelayInMs }, placeholder: true };
+    });
   });
 }

@@ -4,7 +4,7 @@ import { LroRequestError } from "../errors/lro-request-error.js";
 import { clampDelay, type ResolvedLroOptions } from "../options.js";
 import { logger } from "../logger.js";
 import { parseRetryAfter } from "./retry-after.js";
-import { sendRequest, type Cancel, type RequestOptions, type Transport } from "./send.js";
+import { sendRequest, type Cancel, type RequestControllers, type RequestOptions, type Transport } from "./send.js";
 
 const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -30,6 +30,7 @@ function retryDelay(response: PipelineResponse | undefined, retryCount: number, 
  */
 export function sendWithRetries(
   transport: Transport,
+  controllers: RequestControllers,
   request: RequestOptions,
   settings: RetrySettings,
   during: () => string,
@@ -52,18 +53,24 @@ export function sendWithRetries(
     logger.warning(`retry ${retries}/${settings.maxRetries} ${during()} in ${delayInMs} ms after ${reason}`);
     wait = settings.scheduler.schedule(attempt, delayInMs);
   };
+  let stopped = false;
   function attempt(): void {
     wait = undefined;
-    cancelAttempt = sendRequest(
+    const started = sendRequest(
       transport,
       request,
       settings,
       (response) => (transientStatuses.has(response.status) ? failed(response, undefined) : onResponse(response)),
       (error) => failed(undefined, error),
+      controllers,
     );
+    // The caller may have cancelled while the request was being sent.
+    if (stopped) started();
+    else cancelAttempt = started;
   }
   attempt();
   return () => {
+    stopped = true;
     wait?.unsubscribe();
     cancelAttempt?.();
   };
