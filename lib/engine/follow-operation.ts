@@ -126,17 +126,15 @@ function logState(state: LroState<unknown>, method: string): void {
 }
 
 /**
- * Follows an operation from its first state to its end: waits for the state's delay (the
+ * What follows an operation from its first state to its end: waits for the state's delay (the
  * response's Retry-After, else the interval), polls, reads the response with the strategy, and on
  * success fetches the final result; one state per poll, the terminal one included, then completes.
- * `begin` runs once per subscription, and gives the run and the first state (not emitted when it
- * is only a `placeholder` driving the first poll).
+ * The first state is emitted too, unless it is only a `placeholder` driving the first poll.
  */
-function follow<TResult>(
+function statesFollowing<TResult>(
   strategy: PollingStrategy,
   options: ResolvedLroOptions<TResult>,
-  begin: () => { readonly run: Run; readonly first: LroState<TResult>; readonly placeholder?: boolean },
-): Observable<LroState<TResult>> {
+): (run: Run, first: LroState<TResult>, placeholder: boolean) => Observable<LroState<TResult>> {
   const emitted = (run: Run, state: LroState<TResult>) => {
     logState(state, run.operation.method);
     return state;
@@ -244,13 +242,30 @@ function follow<TResult>(
       };
     });
 
-  return defer(() => {
-    const { run, first, placeholder = false } = begin();
+  return (run, first, placeholder) => {
     const states = of(placeholder ? first : emitted(run, first)).pipe(
       expand((state) => (isTerminalStatus(state.status) ? EMPTY : pollAfter(state.nextPollInMs ?? options.intervalInMs, run, state))),
       takeWhile((state) => !isTerminalStatus(state.status), true),
     );
     return placeholder ? states.pipe(skip(1)) : states;
+  };
+}
+
+/**
+ * The states of an operation, from the run and first state `begin` gives (once per subscription).
+ * Apart from {@link statesFollowing}: closures made in one function share one context, and the
+ * poll loop's closures would otherwise keep `begin`, and the initial response it reads, alive
+ * until the operation ends.
+ */
+function follow<TResult>(
+  strategy: PollingStrategy,
+  options: ResolvedLroOptions<TResult>,
+  begin: () => { readonly run: Run; readonly first: LroState<TResult>; readonly placeholder?: boolean },
+): Observable<LroState<TResult>> {
+  const states = statesFollowing(strategy, options);
+  return defer(() => {
+    const { run, first, placeholder = false } = begin();
+    return states(run, first, placeholder);
   });
 }
 
