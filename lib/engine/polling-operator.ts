@@ -1,5 +1,5 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
-import { Observable, type OperatorFunction, Subscription, throwError } from "rxjs";
+import { Observable, type OperatorFunction, type Subscriber, Subscription, type TeardownLogic, throwError } from "rxjs";
 import { LroBadResponseError } from "../errors/lro-bad-response-error.js";
 import { mergeOptions, resolveOptions, type LroOptions } from "../options.js";
 import type { LroState } from "../state.js";
@@ -33,40 +33,56 @@ export interface LroPollingOperator<TResult = unknown> extends OperatorFunction<
 function switchToStates<TResult>(
   follow: (initial: PipelineResponse) => Observable<LroState<TResult>>,
 ): OperatorFunction<PipelineResponse, LroState<TResult>> {
-  return (source) =>
-    new Observable<LroState<TResult>>((subscriber) => {
-      let inner: Subscription | undefined;
-      let following = false;
-      let sourceDone = false;
-      const outer = source.subscribe({
-        next: (initial) => {
-          inner?.unsubscribe();
-          // In place before subscribing: the subscriber may leave during the first state, which
-          // is emitted synchronously; adding to a closed Subscription unsubscribes at once.
-          const current = (inner = new Subscription());
-          following = true;
-          current.add(
-            follow(initial).subscribe({
-              next: (state) => subscriber.next(state),
-              error: (error: unknown) => subscriber.error(error),
-              complete: () => {
-                following = false;
-                if (sourceDone) subscriber.complete();
-              },
-            }),
-          );
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => {
-          sourceDone = true;
-          if (!following) subscriber.complete();
-        },
-      });
-      return () => {
-        outer.unsubscribe();
-        inner?.unsubscribe();
-      };
-    });
+  return (source) => new Observable<LroState<TResult>>((subscriber) => subscribeSwitching(source, follow, subscriber));
+}
+
+/**
+ * The subscription of {@link switchToStates}. A function of its own, so that the closures that
+ * live as long as the operation (closures made in one function share one context, which links
+ * to the enclosing one) keep neither the source nor, once the source is done, `follow`: with
+ * them went the initial request, its options and the operator's merged options.
+ */
+function subscribeSwitching<TResult>(
+  source: Observable<PipelineResponse>,
+  follow: (initial: PipelineResponse) => Observable<LroState<TResult>>,
+  subscriber: Subscriber<LroState<TResult>>,
+): TeardownLogic {
+  let following: typeof follow | undefined = follow;
+  let inner: Subscription | undefined;
+  let outer: Subscription | undefined;
+  let innerActive = false;
+  let sourceDone = false;
+  outer = source.subscribe({
+    next: (initial) => {
+      if (following === undefined) return;
+      inner?.unsubscribe();
+      // In place before subscribing: the subscriber may leave during the first state, which
+      // is emitted synchronously; adding to a closed Subscription unsubscribes at once.
+      const current = (inner = new Subscription());
+      innerActive = true;
+      current.add(
+        following(initial).subscribe({
+          next: (state) => subscriber.next(state),
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => {
+            innerActive = false;
+            if (sourceDone) subscriber.complete();
+          },
+        }),
+      );
+    },
+    error: (error: unknown) => subscriber.error(error),
+    complete: () => {
+      sourceDone = true;
+      following = undefined;
+      outer = undefined;
+      if (!innerActive) subscriber.complete();
+    },
+  });
+  return () => {
+    outer?.unsubscribe();
+    inner?.unsubscribe();
+  };
 }
 
 /**
