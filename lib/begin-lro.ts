@@ -72,9 +72,10 @@ function toRequestOptions(request: LroRequest): Omit<PipelineRequestOptions, "ab
  * ```
  */
 export function beginLro<TResult = unknown>(request: LroRequest, options: BeginLroOptions<TResult> = {}): Observable<LroState<TResult>> {
-  const { polling = armPolling<TResult>(), ...common } = options;
+  const { polling, ...common } = options;
   const transport = resolveOptions(common);
-  const follow = polling.withDefaults(common);
+  // The default needs no merging: ARM polling with these very options.
+  const follow = polling === undefined ? armPolling<TResult>(common) : polling.withDefaults(common);
   // Not retried here: the initial request need not be idempotent (the pipeline's own policy decides).
   const guard = { maxDelayInMs: transport.maxDelayInMs, scheduler: transport.scheduler };
   const initial$ = defer(() => send(transport, toRequestOptions(request), guard)).pipe(

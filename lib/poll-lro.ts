@@ -20,6 +20,6 @@ export function pollLro<TResult = unknown>(
   initialResponse: PipelineResponse,
   options: BeginLroOptions<TResult> = {},
 ): Observable<LroState<TResult>> {
-  const { polling = armPolling<TResult>(), ...common } = options;
-  return of(initialResponse).pipe(polling.withDefaults(common));
+  const { polling, ...common } = options;
+  return of(initialResponse).pipe(polling === undefined ? armPolling<TResult>(common) : polling.withDefaults(common));
 }
