@@ -72,6 +72,11 @@ type StateUnderConstruction = { -readonly [K in keyof LroStateBase]: LroStateBas
   error?: LroErrorDetail;
 };
 
+/**
+ * The state read from one response (or none). With a `run`, a running state's next delay is
+ * counted on the run's streak of immediate polls (see {@link nextPollDelay}), which it advances:
+ * make each polled state once.
+ */
 function makeState<TResult>(
   operation: TrackedOperation,
   reading: Reading,
