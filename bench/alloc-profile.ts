@@ -7,8 +7,7 @@
  * @module
  */
 import { Session } from "node:inspector/promises";
-import { createEmptyPipeline } from "@azure/core-rest-pipeline";
-import { drive, type Library, type Setup } from "./contenders.js";
+import { drive, inMemorySetup, type Library } from "./contenders.js";
 import { InMemoryArm } from "./in-memory-arm.js";
 
 interface SamplingNode {
@@ -21,7 +20,7 @@ const library = (process.argv[2] ?? "rx-lro") as Library;
 const operations = Number(process.argv[3] ?? 5_000);
 const top = Number(process.argv[4] ?? 30);
 const arm = new InMemoryArm({ operations, inProgressPolls: 9 });
-const setup: Setup = { pipeline: createEmptyPipeline(), httpClient: arm, url: (index) => arm.resourceUrl(index), intervalInMs: 0 };
+const setup = inMemorySetup(arm);
 await drive(library, setup, Math.min(operations, 1_000), 1_000); // warm-up
 arm.reset();
 

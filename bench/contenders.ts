@@ -4,12 +4,14 @@
  * user does to follow an ARM PUT to its result.
  * @module
  */
-import type { HttpClient, Pipeline } from "@azure/core-rest-pipeline";
+import { createEmptyPipeline, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
 import { createHttpPoller } from "@azure/core-lro";
 import { rmSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { coreLroOperation } from "./core-lro-adapter.js";
+import type { InMemoryArm } from "./in-memory-arm.js";
+import { sleep } from "./report.js";
 
 /**
  * rx-lro as users get it: `lib/index.ts` compiled the way `npm run build` (tsup, i.e. esbuild)
@@ -156,4 +158,32 @@ export function drive(library: Library, setup: Setup, total: number, concurrency
     };
     tick();
   });
+}
+
+/** The in-memory setup of measurements 1 and 2: `arm` behind an empty pipeline, `intervalInMs: 0`. */
+export function inMemorySetup(arm: InMemoryArm): Setup {
+  return { pipeline: createEmptyPipeline(), httpClient: arm, url: (index) => arm.resourceUrl(index), intervalInMs: 0 };
+}
+
+/**
+ * Starts operations 0 … `operations` − 1 on `arm` (which answers every poll `InProgress` with
+ * `Retry-After: 60`) and resolves once each has had its first poll answered: parked on its 60 s
+ * timer, as measurement 2 counts them. `ended` hears of any that ends; past 30 s it rejects.
+ */
+export async function park(
+  library: Library,
+  setup: Setup,
+  arm: InMemoryArm,
+  operations: number,
+  ended: (error?: unknown) => void = () => undefined,
+): Promise<Handle[]> {
+  const handles: Handle[] = [];
+  for (let index = 0; index < operations; index++) handles.push(start[library](setup, index, ended));
+  const deadline = performance.now() + 30_000;
+  while (arm.polledAtLeast(1) < operations) {
+    if (performance.now() > deadline) throw new Error(`${library}: only ${arm.polledAtLeast(1)} operations polled`);
+    await sleep(5);
+  }
+  await sleep(20);
+  return handles;
 }

@@ -4,8 +4,7 @@
  * same in-memory `HttpClient`, with `intervalInMs: 0` and no Retry-After.
  * @module
  */
-import { createEmptyPipeline } from "@azure/core-rest-pipeline";
-import { drive, type Library, type Setup } from "./contenders.js";
+import { drive, inMemorySetup, type Library, type Setup } from "./contenders.js";
 import { InMemoryArm } from "./in-memory-arm.js";
 import { median, printTable, settleHeap } from "./report.js";
 
@@ -43,7 +42,7 @@ async function measure(library: Library, setup: Setup, arm: InMemoryArm, options
 
 export async function runCpu(options: CpuOptions = defaultCpuOptions): Promise<string> {
   const arm = new InMemoryArm({ operations: Math.max(options.operations, options.warmupOperations), inProgressPolls: options.polls - 1 });
-  const setup: Setup = { pipeline: createEmptyPipeline(), httpClient: arm, url: (index) => arm.resourceUrl(index), intervalInMs: 0 };
+  const setup = inMemorySetup(arm);
   const warmup = { ...options, operations: options.warmupOperations };
   for (let round = 0; round < 2; round++) {
     await measure("rx-lro", setup, arm, warmup);

@@ -7,10 +7,9 @@
  * @module
  */
 import { getHeapSnapshot } from "node:v8";
-import { createEmptyPipeline } from "@azure/core-rest-pipeline";
-import { start, type Handle, type Library, type Setup } from "./contenders.js";
+import { inMemorySetup, park, type Library } from "./contenders.js";
 import { InMemoryArm } from "./in-memory-arm.js";
-import { settleHeap } from "./report.js";
+import { settleHeap, sleep } from "./report.js";
 
 interface Snapshot {
   readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly node_types: readonly [readonly string[]] } };
@@ -42,21 +41,14 @@ const library = (process.argv[2] ?? "rx-lro") as Library;
 const operations = Number(process.argv[3] ?? 2_000);
 const top = Number(process.argv[4] ?? 30);
 const arm = new InMemoryArm({ operations, inProgressPolls: Number.POSITIVE_INFINITY, retryAfter: "60" });
-const setup: Setup = { pipeline: createEmptyPipeline(), httpClient: arm, url: (index) => arm.resourceUrl(index), intervalInMs: 0 };
-
-async function park(): Promise<Handle[]> {
-  arm.reset();
-  const handles: Handle[] = [];
-  for (let index = 0; index < operations; index++) handles.push(start[library](setup, index, () => undefined));
-  while (arm.polledAtLeast(1) < operations) await new Promise((resolve) => setTimeout(resolve, 20));
-  return handles;
-}
+const setup = inMemorySetup(arm);
 
 // A first round, stopped, so that compiled code and shapes are in the baseline, not in the count.
-for (const handle of await park()) handle.stop();
-await new Promise((resolve) => setTimeout(resolve, 50));
+for (const handle of await park(library, setup, arm, operations)) handle.stop();
+await sleep(50);
+arm.reset();
 const before = await census();
-const handles = await park();
+const handles = await park(library, setup, arm, operations);
 const after = await census();
 const rows = [...after]
   .map(([label, { count, bytes }]) => ({ label, count: (count - (before.get(label)?.count ?? 0)) / operations, bytes: (bytes - (before.get(label)?.bytes ?? 0)) / operations }))

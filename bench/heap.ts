@@ -6,8 +6,7 @@
  * abort the signal given to `pollUntilDone`) and the heap left after GC is the leak.
  * @module
  */
-import { createEmptyPipeline } from "@azure/core-rest-pipeline";
-import { start, type Handle, type Library, type Setup } from "./contenders.js";
+import { inMemorySetup, park, type Handle, type Library, type Setup } from "./contenders.js";
 import { InMemoryArm } from "./in-memory-arm.js";
 import { median, printTable, settleHeap, sleep } from "./report.js";
 
@@ -27,26 +26,10 @@ interface Sample {
 
 async function measure(library: Library, setup: Setup, arm: InMemoryArm, operations: number): Promise<Sample> {
   arm.reset();
-  let handles: Handle[] | undefined = [];
   let ended = 0;
-  const errors = new Map<string, number>();
   const baseline = await settleHeap();
-  for (let index = 0; index < operations; index++) {
-    handles.push(
-      start[library](setup, index, (error) => {
-        ended++;
-        const name = error === undefined ? "completed" : error instanceof Error ? error.name : String(error);
-        errors.set(name, (errors.get(name) ?? 0) + 1);
-      }),
-    );
-  }
+  let handles: Handle[] | undefined = await park(library, setup, arm, operations, () => void ended++);
   // Parked: every operation has had its first poll answered, and armed its 60 s timer.
-  const deadline = performance.now() + 30_000;
-  while (arm.polledAtLeast(1) < operations) {
-    if (performance.now() > deadline) throw new Error(`${library}: only ${arm.polledAtLeast(1)} operations polled`);
-    await sleep(5);
-  }
-  await sleep(20);
   if (arm.counts.polls !== operations || ended !== 0) throw new Error(`${library}: not parked (${JSON.stringify(arm.counts)}, ${ended} ended)`);
   const parked = await settleHeap();
   for (const handle of handles) handle.stop();
@@ -64,7 +47,7 @@ async function measure(library: Library, setup: Setup, arm: InMemoryArm, operati
 
 export async function runHeap(options: HeapOptions = defaultHeapOptions): Promise<string> {
   const arm = new InMemoryArm({ operations: options.operations, inProgressPolls: Number.POSITIVE_INFINITY, retryAfter: "60" });
-  const setup: Setup = { pipeline: createEmptyPipeline(), httpClient: arm, url: (index) => arm.resourceUrl(index), intervalInMs: 0 };
+  const setup = inMemorySetup(arm);
   // Warm-up: compile every path (start, park, stop) before measuring.
   await measure("rx-lro", setup, arm, 500);
   await measure("core-lro", setup, arm, 500);

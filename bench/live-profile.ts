@@ -6,10 +6,9 @@
  * @module
  */
 import { Session } from "node:inspector/promises";
-import { createEmptyPipeline } from "@azure/core-rest-pipeline";
-import { start, type Handle, type Library, type Setup } from "./contenders.js";
+import { inMemorySetup, park, type Library } from "./contenders.js";
 import { InMemoryArm } from "./in-memory-arm.js";
-import { settleHeap, sleep } from "./report.js";
+import { settleHeap } from "./report.js";
 
 interface SamplingNode {
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
@@ -21,16 +20,13 @@ const library = (process.argv[2] ?? "rx-lro") as Library;
 const operations = Number(process.argv[3] ?? 5_000);
 const top = Number(process.argv[4] ?? 30);
 const arm = new InMemoryArm({ operations, inProgressPolls: Number.POSITIVE_INFINITY, retryAfter: "60" });
-const setup: Setup = { pipeline: createEmptyPipeline(), httpClient: arm, url: (index) => arm.resourceUrl(index), intervalInMs: 0 };
+const setup = inMemorySetup(arm);
 
 const session = new Session();
 session.connect();
 await settleHeap();
 await session.post("HeapProfiler.startSampling", { samplingInterval: 64 } as never);
-const handles: Handle[] = [];
-for (let index = 0; index < operations; index++) handles.push(start[library](setup, index, () => undefined));
-while (arm.polledAtLeast(1) < operations) await sleep(5);
-await sleep(20);
+const handles = await park(library, setup, arm, operations);
 await settleHeap();
 const { profile } = (await session.post("HeapProfiler.getSamplingProfile")) as unknown as { profile: { head: SamplingNode } };
 await session.post("HeapProfiler.stopSampling");

@@ -6,14 +6,13 @@
  *   node --import tsx bench/summarize-profile.ts /tmp/prof/<file>.cpuprofile
  * @module
  */
-import { createEmptyPipeline } from "@azure/core-rest-pipeline";
-import { drive, type Library, type Setup } from "./contenders.js";
+import { drive, inMemorySetup, type Library } from "./contenders.js";
 import { InMemoryArm } from "./in-memory-arm.js";
 
 const library = (process.argv[2] ?? "rx-lro") as Library;
 const operations = Number(process.argv[3] ?? 20_000);
 const arm = new InMemoryArm({ operations, inProgressPolls: 9 });
-const setup: Setup = { pipeline: createEmptyPipeline(), httpClient: arm, url: (index) => arm.resourceUrl(index), intervalInMs: 0 };
+const setup = inMemorySetup(arm);
 const cpu0 = process.cpuUsage();
 await drive(library, setup, operations, 1_000);
 const cpu = process.cpuUsage(cpu0);
