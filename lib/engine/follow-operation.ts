@@ -7,7 +7,7 @@ import { readBody } from "../http/body.js";
 import { headerLink } from "../http/headers.js";
 import { parseRetryAfter } from "../http/retry-after.js";
 import { sendWithRetries } from "../http/send-with-retries.js";
-import { RequestControllers, type Cancel, type RequestOptions } from "../http/send.js";
+import { CurrentRequest, RequestControllers, type Cancel, type RequestOptions } from "../http/send.js";
 import { checkResumedOrigin, followUrl, redactUrl } from "../http/url-policy.js";
 import { logger } from "../logger.js";
 import { clampDelay, fallbackInterval, type ResolvedLroOptions } from "../options.js";
@@ -121,6 +121,8 @@ function pollRequest(operation: TrackedOperation, url: string): RequestOptions {
   return { url, method: "GET", headers, allowInsecureConnection: operation.allowInsecureConnection };
 }
 
+const whilePolling = (pollingUrl: string) => `while polling ${redactUrl(pollingUrl)}`;
+
 function logState(state: LroState<unknown>, method: string): void {
   if (!logger.info.enabled) return;
   const where = state.pollingUrl === undefined ? "" : ` ${redactUrl(state.pollingUrl)}`;
@@ -188,7 +190,7 @@ function statesFollowing<TResult>(
     const { operation } = run;
     const pollingUrl = operation.pollingUrl as string;
     if (!isSuccessStatus(response.status)) {
-      throw new LroBadStatusError({ response, during: `while polling ${redactUrl(pollingUrl)}`, error: serviceErrorOf(bodyOrNothing(response)) });
+      throw new LroBadStatusError({ response, during: whilePolling(pollingUrl), error: serviceErrorOf(bodyOrNothing(response)) });
     }
     const reading = strategy.readPoll(response);
     const link = strategy.pollingLink(response, operation);
@@ -219,21 +221,13 @@ function statesFollowing<TResult>(
         subscriber.next(emitted(run, next));
         subscriber.complete();
       };
-      let cancel: Cancel | undefined;
-      let stopped = false;
-      // A client may answer, or the subscriber leave, while a request is being sent: what was
-      // started is cancelled as soon as it is known.
-      const track = (started: Cancel | undefined) => {
-        if (stopped) started?.();
-        else cancel = started;
-      };
+      const current = new CurrentRequest();
       const wait = options.scheduler.schedule(() => {
         const pollingUrl = run.operation.pollingUrl as string;
-        const during = () => `while polling ${redactUrl(pollingUrl)}`;
-        track(
-          sendWithRetries(options, run.controllers, pollRequest(run.operation, pollingUrl), options, during, (response) => {
+        current.set(
+          sendWithRetries(options, run.controllers, pollRequest(run.operation, pollingUrl), options, () => whilePolling(pollingUrl), (response) => {
             try {
-              track(readPoll(run, state, response, done, fail));
+              current.set(readPoll(run, state, response, done, fail));
             } catch (error) {
               fail(error);
             }
@@ -241,9 +235,8 @@ function statesFollowing<TResult>(
         );
       }, delayInMs);
       return () => {
-        stopped = true;
         wait.unsubscribe();
-        cancel?.();
+        current.cancel();
       };
     });
 

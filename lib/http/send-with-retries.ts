@@ -4,7 +4,7 @@ import { LroRequestError } from "../errors/lro-request-error.js";
 import { clampDelay, type ResolvedLroOptions } from "../options.js";
 import { logger } from "../logger.js";
 import { parseRetryAfter } from "./retry-after.js";
-import { sendRequest, type Cancel, type RequestControllers, type RequestOptions, type Transport } from "./send.js";
+import { CurrentRequest, sendRequest, type Cancel, type RequestControllers, type RequestOptions, type Transport } from "./send.js";
 
 const transientStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -38,7 +38,7 @@ export function sendWithRetries(
   onError: (error: unknown) => void,
 ): Cancel {
   let retries = 0;
-  let cancelAttempt: Cancel | undefined;
+  const current = new CurrentRequest();
   let wait: Subscription | undefined;
   // A transient response carries the response; a transport failure carries none.
   const failed = (response: PipelineResponse | undefined, failure: unknown): void => {
@@ -53,25 +53,20 @@ export function sendWithRetries(
     logger.warning(`retry ${retries}/${settings.maxRetries} ${during()} in ${delayInMs} ms after ${reason}`);
     wait = settings.scheduler.schedule(attempt, delayInMs);
   };
-  let stopped = false;
   function attempt(): void {
     wait = undefined;
-    const started = sendRequest(
+    current.set(sendRequest(
       transport,
       request,
       settings,
       (response) => (transientStatuses.has(response.status) ? failed(response, undefined) : onResponse(response)),
       (error) => failed(undefined, error),
       controllers,
-    );
-    // The caller may have cancelled while the request was being sent.
-    if (stopped) started();
-    else cancelAttempt = started;
+    ));
   }
   attempt();
   return () => {
-    stopped = true;
     wait?.unsubscribe();
-    cancelAttempt?.();
+    current.cancel();
   };
 }

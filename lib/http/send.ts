@@ -19,6 +19,27 @@ export interface Transport {
 /** Stops what was started; calling it after the end, or twice, does nothing. */
 export type Cancel = () => void;
 
+/**
+ * The request of a sequence (a poll, its retries, the final GET) that is in flight now.
+ * Cancelling cancels it, and any request set after that is cancelled as soon as it is known: a
+ * client may answer, or the subscriber leave, while a request is being sent.
+ */
+export class CurrentRequest {
+  #cancel: Cancel | undefined;
+  #cancelled = false;
+
+  set(cancel: Cancel | undefined): void {
+    if (this.#cancelled) cancel?.();
+    else this.#cancel = cancel;
+  }
+
+  cancel(): void {
+    this.#cancelled = true;
+    this.#cancel?.();
+    this.#cancel = undefined;
+  }
+}
+
 /** What a request is built from: everything but the abort signal, which rx-lro owns. */
 export type RequestOptions = Omit<PipelineRequestOptions, "abortSignal">;
 

@@ -1,7 +1,7 @@
 import { createEmptyPipeline, createHttpHeaders, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { asyncScheduler } from "rxjs";
 import { describe, expect, it } from "vitest";
-import { RequestControllers, sendRequest } from "../../lib/http/send.js";
+import { CurrentRequest, RequestControllers, sendRequest } from "../../lib/http/send.js";
 
 describe("RequestControllers", () => {
   it("serves 8 requests with one controller, then a fresh one", () => {
@@ -20,6 +20,21 @@ describe("RequestControllers", () => {
     const second = controllers.next();
     expect(second).not.toBe(first);
     expect(second.signal.aborted).toBe(false);
+  });
+});
+
+describe("CurrentRequest", () => {
+  it("cancels the request in flight, and at once any request set after", () => {
+    const cancelled: string[] = [];
+    const current = new CurrentRequest();
+    current.set(() => cancelled.push("first"));
+    current.set(() => cancelled.push("second"));
+    current.cancel();
+    expect(cancelled).toEqual(["second"]);
+    current.set(() => cancelled.push("late"));
+    expect(cancelled).toEqual(["second", "late"]);
+    current.cancel();
+    expect(cancelled).toEqual(["second", "late"]);
   });
 });
 
