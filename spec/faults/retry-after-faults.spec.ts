@@ -60,10 +60,7 @@ const immediateSpacing = (n: number, interval: number) => (n === 1 ? 0 : Math.mi
 async function succeeds(options = h.options(), query: Record<string, number> = {}) {
   const request = h.put(query);
   const outcome = await run(beginLro(request, options));
-  expect(outcome.error).toBeUndefined();
-  const id = outcome.operationId!;
-  h.expectTrueEnd(outcome, id);
-  expect(outcome.states.at(-1)).toMatchObject({ status: "succeeded", result: createdWidget(request.name) });
+  const id = h.expectCreated(outcome, request);
   return { outcome, id };
 }
 

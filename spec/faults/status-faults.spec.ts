@@ -83,10 +83,7 @@ describe("5xx and 429 bursts on polls, longer than the pipeline's own retries", 
 
       const outcome = await run(beginLro(request, h.options()));
 
-      expect(outcome.error).toBeUndefined();
-      const id = outcome.operationId!;
-      h.expectTrueEnd(outcome, id);
-      expect(outcome.states.at(-1)).toMatchObject({ status: "succeeded", result: createdWidget(request.name) });
+      const id = h.expectCreated(outcome, request);
       // A failed attempt is no state: poll counts go 0, 1, 2, … over the successful polls only.
       expect(outcome.states.map((state) => state.pollCount)).toEqual(outcome.states.map((_, index) => index));
       const received = polls(id);
@@ -171,10 +168,7 @@ describe("broken connections and polls that never answer", () => {
 
     const outcome = await run(beginLro(request, h.options()));
 
-    expect(outcome.error).toBeUndefined();
-    const id = outcome.operationId!;
-    h.expectTrueEnd(outcome, id);
-    expect(outcome.states.at(-1)).toMatchObject({ status: "succeeded", result: createdWidget(request.name) });
+    const id = h.expectCreated(outcome, request);
     const received = polls(id);
     expect(received[0]).toMatchObject({ status: 200, fault: "reset-mid-body" });
     expect(received.slice(1).every((record) => record.fault === undefined)).toBe(true);

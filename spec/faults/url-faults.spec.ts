@@ -47,10 +47,7 @@ describe("polling URLs that are followed", () => {
 
     const outcome = await run(beginLro(request, h.options()));
 
-    expect(outcome.error).toBeUndefined();
-    const id = outcome.operationId!;
-    h.expectTrueEnd(outcome, id);
-    expect(outcome.states.at(-1)).toMatchObject({ status: "succeeded", result: createdWidget(request.name) });
+    const id = h.expectCreated(outcome, request);
     const statusUrl = h.server.operation(id)!.statusUrl;
     const named = (k: number) => (k === 0 ? statusUrl : `${statusUrl}&hop=${k}`);
     const pollUrls = polledUrls().filter((url) => url.includes("/operationStatuses/"));

@@ -158,6 +158,11 @@ export interface FaultHarness {
    */
   expectTrueEnd(outcome: Run, operationId: string, server?: ArmServer): void;
   /**
+   * Asserts that a run came through its faults: no error, the operation's true end (see
+   * `expectTrueEnd`), and the created widget as the result. Returns the operation's id.
+   */
+  expectCreated(outcome: Run, request: PutRequest): string;
+  /**
    * Removes every fault, resumes from `token` with the same counted client and scheduler, and
    * asserts the resumed stream reaches the operation's true end (see `expectTrueEnd`).
    */
@@ -237,6 +242,13 @@ export function useFaultHarness(serverOptions: ArmServerOptions = {}): FaultHarn
       expect(snapshot?.terminal, "the operation is over on the server").toBe(true);
       expect(snapshot?.terminalServedAt, "a poll told the client it was over").toBeDefined();
       expect(outcome.states.at(-1)?.status).toBe(statusFromWord(snapshot!.status));
+    },
+    expectCreated(outcome, request) {
+      expect(outcome.error).toBeUndefined();
+      const id = outcome.operationId!;
+      harness.expectTrueEnd(outcome, id);
+      expect(outcome.states.at(-1)).toMatchObject({ status: "succeeded", result: createdWidget(request.name) });
+      return id;
     },
     async resumeToEnd(token, operationId, overrides = {}, server = harness.server) {
       expect(token, "the error carries a continuation token").toEqual(expect.any(String));
