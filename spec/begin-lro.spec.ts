@@ -2,13 +2,8 @@ import { AzureLogger, setLogLevel } from "@azure/logger";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, it } from "vitest";
 import { beginLro, LroBadStatusError, LroRequestError, LroUrlRejectedError, pollLro } from "../lib/index.js";
-import { FakeService } from "./support/fake-service.js";
-import { advance, record, runToEnd, virtualScheduler } from "./support/virtual-time.js";
-
-function setup() {
-  const scheduler = virtualScheduler();
-  return { scheduler, service: new FakeService(scheduler) };
-}
+import { virtualService } from "./support/fake-service.js";
+import { advance, record, runToEnd } from "./support/virtual-time.js";
 
 describe("beginLro", () => {
   afterEach(() => {
@@ -17,7 +12,7 @@ describe("beginLro", () => {
   });
 
   it("sends json with its content type, and the given headers", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://example.com/w?api-version=1";
     service.on("PUT", url, { status: 200, body: { id: "w" } });
 
@@ -31,7 +26,7 @@ describe("beginLro", () => {
   });
 
   it("lets polls inherit allowInsecureConnection from an http initial request", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "http://127.0.0.1:8080/w";
     service
       .on("PUT", url, { status: 201, headers: { "azure-asyncoperation": "/ops/1" } })
@@ -44,7 +39,7 @@ describe("beginLro", () => {
   });
 
   it("never switches allowInsecureConnection on for an operation that started on https", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://example.com/w";
     service.on("PUT", url, { status: 201, headers: { "azure-asyncoperation": "/ops/1" } }).on("GET", "https://example.com/ops/1", { status: 200, body: { status: "Running" } });
 
@@ -56,7 +51,7 @@ describe("beginLro", () => {
   });
 
   it("refuses a polling header that points at another host, before sending anything there", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://management.example.com/w";
     service.on("PUT", url, { status: 201, headers: { "azure-asyncoperation": "https://attacker.example.net/collect" } });
 
@@ -67,7 +62,7 @@ describe("beginLro", () => {
   });
 
   it("follows another host when it is in allowedHosts", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://management.example.com/w";
     service
       .on("POST", url, { status: 202, headers: { "azure-asyncoperation": "https://status.example.net/op/1" } })
@@ -79,7 +74,7 @@ describe("beginLro", () => {
   });
 
   it("reuses the initial request's x-ms-client-request-id on every poll", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://example.com/w";
     service.on("DELETE", url, { status: 202, headers: { location: "/ops/1" } }).on("GET", "https://example.com/ops/1", { status: 204 });
 
@@ -89,7 +84,7 @@ describe("beginLro", () => {
   });
 
   it("errors with LroBadStatusError carrying the service's error on an initial 4xx", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://example.com/w";
     service.on("PUT", url, { status: 409, body: { error: { code: "Conflict", message: "Another operation is in progress" } } });
 
@@ -100,7 +95,7 @@ describe("beginLro", () => {
   });
 
   it("errors with LroRequestError, without retrying, when the initial request cannot be sent", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://example.com/w?sig=SECRET";
     service.on("PUT", url, { status: 0, networkError: "connect ECONNREFUSED" });
 
@@ -113,7 +108,7 @@ describe("beginLro", () => {
   });
 
   it("maps the final body with processResult", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://example.com/w";
     service.on("PUT", url, { status: 200, body: { id: "w", properties: { size: 3 } } });
 
@@ -126,7 +121,7 @@ describe("beginLro", () => {
   });
 
   it("logs each poll's status and delay under azure:rx-lro, without query strings or header values", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://example.com/w?sig=SECRET";
     const lines: string[] = [];
     setLogLevel("info");
@@ -147,7 +142,7 @@ describe("beginLro", () => {
 
 describe("pollLro", () => {
   it("follows an initial response obtained elsewhere, sending nothing before subscribe", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const url = "https://example.com/w";
     service.on("POST", url, { status: 202, headers: { location: "/ops/1" } }).on("GET", "https://example.com/ops/1", { status: 200, body: { n: 1 } });
     const initial = await service.pipeline.sendRequest(service, { url, method: "POST", headers: createHttpHeaders(), timeout: 0, withCredentials: false, requestId: "r" } as never);

@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { beginLro, LroBadResponseError, LroBadStatusError, type LroState } from "../../lib/index.js";
 import { coreLroCatalogue, type CatalogueScenario } from "../fixtures/core-lro-catalogue.js";
-import { FakeService } from "../support/fake-service.js";
-import { runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { runToEnd } from "../support/virtual-time.js";
 
 const origin = "https://example.com/path";
 const absolute = (path: string) => new URL(path, origin).href;
@@ -48,8 +48,7 @@ const divergences: Record<string, { readonly outcome?: Outcome; readonly why: st
 };
 
 function replay(scenario: CatalogueScenario, headerName?: string) {
-  const scheduler = virtualScheduler();
-  const service = new FakeService(scheduler);
+  const { scheduler, service } = virtualService();
   const rename = (headers: Record<string, string> | undefined) =>
     headers === undefined || headerName === undefined || scenario.id === "OL-19"
       ? headers

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { beginLro, LroAbortedError, LroTimeoutError } from "../../lib/index.js";
-import { FakeService } from "../support/fake-service.js";
-import { advance, advanceTo, record, runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { advance, advanceTo, record, runToEnd } from "../support/virtual-time.js";
 
 const url = "https://example.com/widgets/w?api-version=1";
 const monitor = "https://example.com/operations/1";
 
 function setup() {
-  const scheduler = virtualScheduler();
-  const service = new FakeService(scheduler);
+  const { scheduler, service } = virtualService();
   service.on("PUT", url, { status: 201, headers: { "azure-asyncoperation": monitor, "retry-after": "10" } }).on("GET", monitor, { status: 200, headers: { "retry-after": "10" }, body: { status: "Running" } });
   return { scheduler, service };
 }

@@ -1,20 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { beginLro, LroBadStatusError, LroRequestError, resumeLro } from "../../lib/index.js";
-import { FakeService } from "../support/fake-service.js";
-import { runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { runToEnd } from "../support/virtual-time.js";
 
 const url = "https://example.com/widgets/w?api-version=1";
 const monitor = "https://example.com/operations/1";
 
-function setup() {
-  const scheduler = virtualScheduler();
-  const service = new FakeService(scheduler);
-  return { scheduler, service };
-}
-
 describe("transient poll failures", () => {
   it("retries 503 on its Retry-After and 500 on a backoff that doubles along the streak, keeping the operation", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("POST", url, { status: 202, headers: { "azure-asyncoperation": monitor, "retry-after": "1" } })
       .on("GET", monitor,
@@ -37,7 +31,7 @@ describe("transient poll failures", () => {
   });
 
   it.each([408, 429, 502, 504])("errors with LroBadStatusError %i and a token once retries run out", async (status) => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("POST", url, { status: 202, headers: { "azure-asyncoperation": monitor } }).on("GET", monitor, { status });
 
     const run = await runToEnd(beginLro({ url, method: "POST" }, { ...service.options, intervalInMs: 0, retry: { maxRetries: 2, retryDelayInMs: 10 } }), scheduler);
@@ -48,7 +42,7 @@ describe("transient poll failures", () => {
   });
 
   it("retries a dropped connection, then errors with LroRequestError carrying the cause and a token that resumes", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("POST", url, { status: 202, headers: { "azure-asyncoperation": monitor } }).on("GET", monitor, { status: 0, networkError: "socket hang up" });
 
     const run = await runToEnd(beginLro({ url, method: "POST" }, { ...service.options, intervalInMs: 0, retry: { maxRetries: 1, retryDelayInMs: 10 } }), scheduler);
@@ -64,7 +58,7 @@ describe("transient poll failures", () => {
   });
 
   it("aborts a poll that does not answer within requestTimeoutInMs and retries it", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("POST", url, { status: 202, headers: { "azure-asyncoperation": monitor } })
       .on("GET", monitor, { status: 200, hang: true }, { status: 200, body: { status: "Succeeded" } });
@@ -77,7 +71,7 @@ describe("transient poll failures", () => {
   });
 
   it("retries a final GET that fails transiently, then takes its result", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("PUT", url, { status: 201, headers: { "azure-asyncoperation": monitor } }, { status: 200, body: { id: "w" } })
       .on("GET", monitor, { status: 200, body: { status: "Succeeded" } })
@@ -90,7 +84,7 @@ describe("transient poll failures", () => {
   });
 
   it("does not retry the initial request: it is not idempotent", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("PUT", url, { status: 503 });
 
     const run = await runToEnd(beginLro({ url, method: "PUT" }, service.options), scheduler);

@@ -1,16 +1,15 @@
 import { BehaviorSubject } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { beginLro, createLroHub, type LroState, type LroSummary } from "../../lib/index.js";
-import { FakeService } from "../support/fake-service.js";
-import { advance, advanceTo, record, runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { advance, advanceTo, record, runToEnd } from "../support/virtual-time.js";
 
 const origin = "https://management.example.com";
 const monitor = (n: number) => `${origin}/operations/${n}`;
 const target = (n: number) => ({ pollingUrl: monitor(n), method: "POST" as const });
 
 function setup(hubOptions: Parameters<typeof createLroHub>[0] = {}) {
-  const scheduler = virtualScheduler();
-  const service = new FakeService(scheduler);
+  const { scheduler, service } = virtualService();
   const hub = createLroHub({ ...service.options, intervalInMs: 1000, intervalJitter: 0, pauseWhenHidden: false, ...hubOptions });
   return { scheduler, service, hub };
 }

@@ -2,8 +2,8 @@ import { createHttpPoller, type OperationResponse, type RunningOperation } from 
 import { describe, expect, it } from "vitest";
 import { beginLro, resumeLro, toCoreLroState } from "../../lib/index.js";
 import { operationFromCoreLroState } from "../../lib/interop/core-lro-state.js";
-import { FakeService } from "../support/fake-service.js";
-import { advance, record, runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { advance, record, runToEnd } from "../support/virtual-time.js";
 
 const url = "https://management.example.com/widgets/w?api-version=1";
 const monitor = "https://management.example.com/operations/1";
@@ -22,8 +22,7 @@ describe("core-lro interop", () => {
     await poller.submitted();
     const serialized = await poller.serialize();
 
-    const scheduler = virtualScheduler();
-    const service = new FakeService(scheduler);
+    const { scheduler, service } = virtualService();
     service.on("GET", monitor, { status: 200, body: { status: "Succeeded" } }).on("GET", results, { status: 200, body: { answer: 42 } });
     const run = await runToEnd(resumeLro(serialized, service.options), scheduler);
 
@@ -47,8 +46,7 @@ describe("core-lro interop", () => {
   });
 
   it("hands an operation rx-lro began to a core-lro poller with toCoreLroState", async () => {
-    const scheduler = virtualScheduler();
-    const service = new FakeService(scheduler);
+    const { scheduler, service } = virtualService();
     service.on("PUT", url, { status: 201, headers: { "azure-asyncoperation": monitor, "retry-after": "60" } });
     const begun = record(beginLro({ url, method: "PUT" }, service.options), scheduler);
     await advance(scheduler, () => begun.values.length === 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { armPolling, beginLro, lroPolling, type LroPollingOperator } from "../../lib/index.js";
-import { FakeService } from "../support/fake-service.js";
-import { runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { runToEnd } from "../support/virtual-time.js";
 
 const url = "https://example.com/things/t?api-version=1";
 const aao = "https://example.com/operations/aao";
@@ -9,8 +9,7 @@ const ol = "https://example.com/operations/ol";
 const loc = "https://example.com/operations/loc";
 
 async function strategyFor(polling: LroPollingOperator, method: "PUT" | "POST" | "PATCH" | "DELETE", status: number, headers: Record<string, string>, body?: unknown) {
-  const scheduler = virtualScheduler();
-  const service = new FakeService(scheduler);
+  const { scheduler, service } = virtualService();
   service.on(method, url, { status, headers, body });
   for (const monitor of [aao, ol]) service.on("GET", monitor, { status: 200, body: { status: "Succeeded" } });
   service.on("GET", loc, { status: 200, body: {} }).on("GET", url, { status: 200, body: {} });
@@ -36,8 +35,7 @@ describe("presets", () => {
   });
 
   it("beginLro defaults to armPolling, and a preset's own options win over beginLro's", async () => {
-    const scheduler = virtualScheduler();
-    const service = new FakeService(scheduler);
+    const { scheduler, service } = virtualService();
     service.on("POST", url, { status: 202, headers: { "Azure-AsyncOperation": aao, "Operation-Location": ol } }).on("GET", aao, { status: 200, body: { status: "Succeeded" } });
 
     await runToEnd(beginLro({ url, method: "POST" }, { ...service.options, intervalInMs: 100, polling: armPolling({ intervalInMs: 700 }) }), scheduler);

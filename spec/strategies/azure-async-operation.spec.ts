@@ -8,24 +8,18 @@ import {
   resumeLro,
   type LroState,
 } from "../../lib/index.js";
-import { FakeService } from "../support/fake-service.js";
-import { advance, advanceTo, record, runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { advance, advanceTo, record, runToEnd } from "../support/virtual-time.js";
 
 const resource = "https://management.example.com/subscriptions/s/resourceGroups/g/providers/Microsoft.Demo/widgets/w?api-version=1";
 const monitor = "https://management.example.com/subscriptions/s/providers/Microsoft.Demo/operations/op1?api-version=1";
 const location = "https://management.example.com/subscriptions/s/providers/Microsoft.Demo/operationResults/op1?api-version=1";
 
-function setup() {
-  const scheduler = virtualScheduler();
-  const service = new FakeService(scheduler);
-  return { scheduler, service };
-}
-
 const statuses = (states: LroState[]) => states.map((state) => `${state.status}:${state.providerStatus}`);
 
 describe("azureAsyncOperationPolling", () => {
   it("polls the monitor on Retry-After, then GETs the PUT's resource", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("PUT", resource, { status: 201, headers: { "Azure-AsyncOperation": monitor, "Retry-After": "3" }, body: { properties: { provisioningState: "Accepted" } } })
       .on("GET", monitor,
@@ -53,7 +47,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("waits the interval before the first poll when the initial response has no Retry-After, and polls at once on Retry-After: 0", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor } })
       .on("GET", monitor, { status: 200, headers: { "Retry-After": "0" }, body: { status: "Running" } }, { status: 200, body: { status: "Succeeded" } });
@@ -64,7 +58,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("does not keep an earlier Retry-After: each response sets the next delay", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("DELETE", resource, { status: 202, headers: { "azure-asyncoperation": monitor, "retry-after": "10" } })
       .on("GET", monitor, { status: 200, body: { status: "Deleting" } }, { status: 200, body: { status: "Succeeded" } });
@@ -85,7 +79,7 @@ describe("azureAsyncOperationPolling", () => {
     ["POST with resourceLocation in the status: GET it", "POST", undefined, { "azure-asyncoperation": monitor }, { resourceLocation: location }, location],
     ["DELETE with final-state-via location: Location", "DELETE", "location", { "azure-asyncoperation": monitor, location }, {}, location],
   ] as const)("final result of %s", async (_name, method, finalStateVia, headers, extra, expectedUrl) => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const statusBody = { status: "Succeeded", ...extra };
     service
       .on(method, resource, { status: method === "PUT" ? 201 : 202, headers })
@@ -109,7 +103,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("treats a 404 from a DELETE's final GET as success with no result", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("DELETE", resource, { status: 202, headers: { "azure-asyncoperation": monitor, location } })
       .on("GET", monitor, { status: 200, body: { status: "Succeeded" } })
@@ -121,7 +115,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("emits a failed operation as its terminal state with the service's error, then completes", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const error = { code: "QuotaExceeded", message: "Too many widgets", details: [{ code: "Limit", message: "10" }] };
     service
       .on("PUT", resource, { status: 201, headers: { "azure-asyncoperation": monitor } })
@@ -136,7 +130,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it.each([["Canceled"], ["CANCELLED"]])("emits %s as canceled", async (word) => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor } }).on("GET", monitor, { status: 200, body: { status: word } });
 
     const run = await runToEnd(beginLro({ url: resource, method: "POST" }, { ...service.options, intervalInMs: 0 }), scheduler);
@@ -145,7 +139,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("matches status words exactly: NotSucceeded and Canceling keep it running", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor } })
       .on("GET", monitor, { status: 200, body: { status: "NotSucceeded" } }, { status: 200, body: { status: "Canceling" } }, { status: 200, body: { status: "Completed" } });
@@ -156,7 +150,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("completes without polling when an initial 200 already carries a terminal provisioningState", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const body = { id: "w", properties: { provisioningState: "Succeeded" } };
     service.on("PATCH", resource, { status: 200, headers: { "azure-asyncoperation": monitor }, body });
 
@@ -168,7 +162,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("refreshes the polling URL and the Location header from poll responses", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const monitor2 = `${monitor}&page=2`;
     service
       .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor, location: "/old" } })
@@ -183,7 +177,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("resolves a relative polling URL against the initial request URL", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("PUT", resource, { status: 201, headers: { "azure-asyncoperation": "/subscriptions/s/providers/Microsoft.Demo/operations/op1?api-version=1" } })
       .on("GET", monitor, { status: 200, body: { status: "Succeeded" } })
@@ -201,7 +195,7 @@ describe("azureAsyncOperationPolling", () => {
     ["invalid JSON", "{not json", /not valid JSON/],
     ["a non-string status", { status: 42 }, /not a string: 42/],
   ])("errors with LroBadResponseError and a continuation token on %s", async (_name, body, message) => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor } })
       .on("GET", monitor, { status: 200, body, headers: { "content-type": "application/json" } });
@@ -215,7 +209,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("errors with LroBadStatusError when the monitor answers 4xx", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor } })
       .on("GET", monitor, { status: 403, body: { error: { code: "AuthorizationFailed", message: "no" } } });
@@ -228,7 +222,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("aborts the in-flight poll and fires no further timer on unsubscribe", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("PUT", resource, { status: 201, headers: { "azure-asyncoperation": monitor, "retry-after": "1" } })
       .on("GET", monitor, { status: 200, hang: true });
@@ -247,7 +241,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("cancels the pending timer on unsubscribe between polls", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("PUT", resource, { status: 201, headers: { "azure-asyncoperation": monitor, "retry-after": "30" } });
 
     const run = record(beginLro({ url: resource, method: "PUT" }, service.options), scheduler);
@@ -262,7 +256,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("resumes from a continuation token taken mid-operation, polling at once", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("PUT", resource, { status: 201, headers: { "azure-asyncoperation": monitor, "retry-after": "60" } })
       .on("GET", monitor, { status: 200, body: { status: "Succeeded" } })
@@ -284,7 +278,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("is cold and sends its own initial request per subscription", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("PUT", resource, { status: 200, body: { properties: { provisioningState: "Succeeded" } } });
     const states$ = beginLro({ url: resource, method: "PUT" }, service.options);
     await advanceTo(scheduler, 100);
@@ -298,7 +292,7 @@ describe("azureAsyncOperationPolling", () => {
   });
 
   it("says whether it can poll an initial response", async () => {
-    const { scheduler, service } = setup();
+    const { service } = virtualService();
     service.on("PUT", resource, { status: 201, headers: { "Azure-AsyncOperation": monitor } });
     const withHeader = await firstValueFrom(beginLro({ url: resource, method: "PUT" }, service.options));
     const polling = azureAsyncOperationPolling();
@@ -306,14 +300,12 @@ describe("azureAsyncOperationPolling", () => {
     service.on("PUT", resource, { status: 201, headers: { location } });
     const withoutHeader = await firstValueFrom(beginLro({ url: resource, method: "PUT" }, service.options));
     expect(polling.canPoll(withoutHeader.rawResponse!)).toBe(false);
-    void scheduler;
   });
 });
 
 describe("Retry-After: 0", () => {
   it("means poll now once; repeated, the polls are spaced 10 ms, 20 ms, … up to the interval, so a service cannot make the client spin", async () => {
-    const scheduler = virtualScheduler();
-    const service = new FakeService(scheduler);
+    const { scheduler, service } = virtualService();
     const now = { status: 200, headers: { "retry-after": "0" }, body: { status: "Running" } };
     service
       .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor, "retry-after": "0" } })

@@ -1,18 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { beginLro, bodyContentPolling } from "../../lib/index.js";
-import { FakeService } from "../support/fake-service.js";
-import { runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { runToEnd } from "../support/virtual-time.js";
 
 const url = "https://management.example.com/subscriptions/s/resourceGroups/g/providers/Microsoft.Demo/widgets/w?api-version=1";
 
-function setup() {
-  const scheduler = virtualScheduler();
-  return { scheduler, service: new FakeService(scheduler) };
-}
-
 describe("bodyContentPolling", () => {
   it("polls the PUT URL until provisioningState is terminal; the last body is the result", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on(
       "PUT",
       url,
@@ -32,7 +27,7 @@ describe("bodyContentPolling", () => {
   });
 
   it("reads a top-level provisioningState too", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("PATCH", url, { status: 202 }).on("GET", url, { status: 200, body: { provisioningState: "Canceled" } });
 
     const run = await runToEnd(beginLro({ url, method: "PATCH" }, { ...service.options, intervalInMs: 0 }), scheduler);
@@ -46,7 +41,7 @@ describe("bodyContentPolling", () => {
     [204, undefined, "succeeded"],
     [201, { properties: { provisioningState: "Failed" } }, "failed"],
   ] as const)("finishes at once on an initial %i with %j", async (status, body, expected) => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("PUT", url, { status, body });
 
     const run = await runToEnd(beginLro({ url, method: "PUT" }, service.options), scheduler);
@@ -56,7 +51,7 @@ describe("bodyContentPolling", () => {
   });
 
   it("polls a 201 without provisioningState: it is still being created", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("PUT", url, { status: 201 }).on("GET", url, { status: 200, body: { id: "w" } });
 
     const run = await runToEnd(beginLro({ url, method: "PUT" }, { ...service.options, intervalInMs: 0 }), scheduler);

@@ -1,20 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { beginLro, LroBadStatusError, locationPolling, resumeLro } from "../../lib/index.js";
-import { FakeService } from "../support/fake-service.js";
-import { advance, record, runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { advance, record, runToEnd } from "../support/virtual-time.js";
 
 const base = "https://management.example.com/subscriptions/s/resourceGroups/g/providers/Microsoft.Demo/widgets/w";
 const action = `${base}/restart?api-version=1`;
 const results = "https://management.example.com/subscriptions/s/providers/Microsoft.Demo/operationResults/r1?api-version=1";
 
-function setup() {
-  const scheduler = virtualScheduler();
-  return { scheduler, service: new FakeService(scheduler) };
-}
-
 describe("locationPolling", () => {
   it("polls Location on Retry-After until it stops answering 202; that response is the result", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("POST", action, { status: 202, headers: { Location: results, "Retry-After": "17" } })
       .on("GET", results, { status: 202, headers: { "retry-after": "2" } }, { status: 200, body: { migrated: 3 } });
@@ -31,7 +26,7 @@ describe("locationPolling", () => {
   });
 
   it("ends with no result on 204 No Content", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("DELETE", base, { status: 202, headers: { location: results } }).on("GET", results, { status: 204 });
 
     const run = await runToEnd(beginLro({ url: base, method: "DELETE" }, { ...service.options, intervalInMs: 0 }), scheduler);
@@ -40,7 +35,7 @@ describe("locationPolling", () => {
   });
 
   it("moves polling to a new Location given on a 202", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const moved = `${results}&step=2`;
     service
       .on("POST", action, { status: 202, headers: { location: results } })
@@ -54,7 +49,7 @@ describe("locationPolling", () => {
   });
 
   it("does not swallow a Failed provisioningState in the 200 that ends it", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     const error = { code: "Conflict", message: "busy" };
     service
       .on("PATCH", base, { status: 202, headers: { location: results } })
@@ -66,7 +61,7 @@ describe("locationPolling", () => {
   });
 
   it("fetches the request URL for final-state-via original-uri", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service
       .on("PUT", base, { status: 202, headers: { location: results } }, { status: 200, body: { id: "w" } })
       .on("GET", results, { status: 200 })
@@ -79,7 +74,7 @@ describe("locationPolling", () => {
   });
 
   it("errors with LroBadStatusError and a resumable token when the Location URL answers 404", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("POST", action, { status: 202, headers: { location: results } }).on("GET", results, { status: 404 });
 
     const run = await runToEnd(beginLro({ url: action, method: "POST" }, { ...service.options, intervalInMs: 0 }), scheduler);
@@ -92,7 +87,7 @@ describe("locationPolling", () => {
   });
 
   it("cannot poll a response without Location", async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("POST", action, { status: 202, headers: { "azure-asyncoperation": results } });
     const run = record(beginLro({ url: action, method: "POST" }, service.options), scheduler);
     await advance(scheduler, () => run.values.length > 0);
@@ -108,8 +103,7 @@ describe("locationPolling reading a final status body", () => {
     [{ status: "Failed" }, "succeeded"],
     [{ status: "Running", error: { code: "x", message: "y" } }, "succeeded"],
   ])("reads %j as %s", async (body, expected) => {
-    const scheduler = virtualScheduler();
-    const service = new FakeService(scheduler);
+    const { scheduler, service } = virtualService();
     service.on("POST", action, { status: 202, headers: { location: results } }).on("GET", results, { status: 200, body });
 
     const run = await runToEnd(beginLro({ url: action, method: "POST" }, { ...service.options, intervalInMs: 0 }), scheduler);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { beginLro, operationLocationPolling } from "../../lib/index.js";
-import { FakeService } from "../support/fake-service.js";
-import { runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { runToEnd } from "../support/virtual-time.js";
 
 const endpoint = "https://contoso.cognitiveservices.example.com";
 const analyze = `${endpoint}/documentModels/prebuilt-read:analyze?api-version=2024-11-30`;
@@ -9,8 +9,7 @@ const results = `${endpoint}/documentModels/prebuilt-read/analyzeResults/abc?api
 
 describe("operationLocationPolling", () => {
   it("polls Operation-Location and, for final-state-via operation-location on POST, returns the status body", async () => {
-    const scheduler = virtualScheduler();
-    const service = new FakeService(scheduler);
+    const { scheduler, service } = virtualService();
     const done = { status: "succeeded", analyzeResult: { pages: 2 } };
     service
       .on("POST", analyze, { status: 202, headers: { "Operation-Location": results, "retry-after-ms": "250" } })

@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { beginLro, LroBadResponseError, statusCheckPolling } from "../../lib/index.js";
-import { FakeService } from "../support/fake-service.js";
-import { runToEnd, virtualScheduler } from "../support/virtual-time.js";
+import { virtualService } from "../support/fake-service.js";
+import { runToEnd } from "../support/virtual-time.js";
 
 const url = "https://management.example.com/subscriptions/s/resourceGroups/g/providers/Microsoft.Demo/widgets/w/start?api-version=1";
-
-function setup() {
-  const scheduler = virtualScheduler();
-  return { scheduler, service: new FakeService(scheduler) };
-}
 
 describe("statusCheckPolling", () => {
   it.each([
@@ -17,7 +12,7 @@ describe("statusCheckPolling", () => {
     [202, { queued: 1 }, "succeeded", { queued: 1 }],
     [200, { properties: { provisioningState: "Failed" } }, "failed", undefined],
   ] as const)("takes an initial %i as final", async (status, body, expected, result) => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on("POST", url, { status, body });
 
     const run = await runToEnd(beginLro({ url, method: "POST" }, { ...service.options, polling: statusCheckPolling() }), scheduler);
@@ -30,7 +25,7 @@ describe("statusCheckPolling", () => {
   });
 
   it.each(["POST", "DELETE"] as const)("errors with LroBadResponseError on a %s 202 with no polling header and no body", async (method) => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = virtualService();
     service.on(method, url, { status: 202 });
 
     const run = await runToEnd(beginLro({ url, method }, service.options), scheduler);

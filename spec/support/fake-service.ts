@@ -7,6 +7,8 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { SchedulerLike } from "rxjs";
+import type { TestScheduler } from "rxjs/testing";
+import { virtualScheduler } from "./virtual-time.js";
 
 /** One scripted answer. `body` objects are sent as JSON, strings as they are. */
 export interface FakeReply {
@@ -117,4 +119,10 @@ export class FakeService implements HttpClient {
     done.then(settled, settled);
     return done;
   }
+}
+
+/** A fake service on a fresh virtual-time scheduler: what the unit specs start from. */
+export function virtualService(): { scheduler: TestScheduler; service: FakeService } {
+  const scheduler = virtualScheduler();
+  return { scheduler, service: new FakeService(scheduler) };
 }
