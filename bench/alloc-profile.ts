@@ -9,12 +9,7 @@
 import { Session } from "node:inspector/promises";
 import { drive, inMemorySetup, type Library } from "./contenders.js";
 import { InMemoryArm } from "./in-memory-arm.js";
-
-interface SamplingNode {
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
-  readonly selfSize: number;
-  readonly children: readonly SamplingNode[];
-}
+import { bytesBySite, printBytes, type SamplingNode } from "./sampling-profile.js";
 
 const library = (process.argv[2] ?? "rx-lro") as Library;
 const operations = Number(process.argv[3] ?? 5_000);
@@ -35,26 +30,8 @@ await drive(library, setup, operations, 1_000);
 const { profile } = (await session.post("HeapProfiler.stopSampling")) as unknown as { profile: { head: SamplingNode } };
 session.disconnect();
 
-const shortUrl = (url: string) => url.replace(/^file:\/\//, "").replace(/^.*\/node_modules\//, "nm:").replace(/^.*\/work\/main\//, "");
-const byFunction = new Map<string, number>();
-const byFile = new Map<string, number>();
-let total = 0;
-const walk = (node: SamplingNode) => {
-  const name = `${node.callFrame.functionName || "(anonymous)"} ${shortUrl(node.callFrame.url)}`;
-  byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
-  const file = shortUrl(node.callFrame.url) || "(native)";
-  byFile.set(file, (byFile.get(file) ?? 0) + node.selfSize);
-  total += node.selfSize;
-  node.children.forEach(walk);
-};
-walk(profile.head);
+const { byFunction, byFile, total } = bytesBySite(profile.head);
 const polls = operations * 10;
 console.log(`${library}: ~${(total / operations / 1024).toFixed(1)} KiB allocated per operation, ~${(total / polls).toFixed(0)} B per poll (sampled)`);
-const print = (title: string, map: Map<string, number>) => {
-  console.log(`\n## ${title}`);
-  for (const [key, bytes] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    console.log(`${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${(bytes / operations).toFixed(0).padStart(7)} B/op  ${key}`);
-  }
-};
-print("by file", byFile);
-print("by function", byFunction);
+printBytes("by file", byFile, total, operations, top);
+printBytes("by function", byFunction, total, operations, top);

@@ -1,11 +1,12 @@
 /**
  * Summarises a `.cpuprofile` (not part of `npm run bench`): self time by function and by file,
- * and inclusive time of the functions of `lib/`.
+ * and inclusive time of rx-lro's functions (`lib/`, or its build under `bench/.build/`).
  *
  *   node --import tsx bench/summarize-profile.ts profile.cpuprofile [top]
  * @module
  */
 import { readFileSync } from "node:fs";
+import { shortUrl } from "./sampling-profile.js";
 
 interface ProfileNode {
   readonly id: number;
@@ -30,8 +31,6 @@ const selfTime = new Map<number, number>();
 profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 const total = [...selfTime.values()].reduce((a, b) => a + b, 0);
 
-const shortUrl = (url: string) =>
-  url.replace(/^file:\/\//, "").replace(/^.*\/node_modules\//, "nm:").replace(/^.*\/work\/main\//, "");
 const key = (node: ProfileNode) => `${node.callFrame.functionName || "(anonymous)"} ${shortUrl(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
 const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
 
@@ -65,4 +64,5 @@ const print = (title: string, map: Map<string, number>, n: number, filter: (k: s
 console.log(`total sampled: ${(total / 1000).toFixed(0)} ms`);
 print("self time by file", byFile, top);
 print("self time by function", bySelf, top);
-print("inclusive time, lib/ functions", inclusive, top, (k) => k.includes(" lib/"));
+// rx-lro runs as bench/.build/rx-lro-<pid>.mjs under the bench (see contenders.ts), as lib/ otherwise.
+print("inclusive time, rx-lro functions", inclusive, top, (k) => k.includes(" lib/") || k.includes(" bench/.build/"));
