@@ -1,5 +1,5 @@
 /**
- * Shared bits of the benchmark: the machine, statistics, and the tables it prints.
+ * Shared bits of the benchmark: the machine, statistics, the tables it prints, and heap settling (`npm run load` uses it too).
  * @module
  */
 import { cpus, totalmem } from "node:os";
@@ -61,17 +61,31 @@ export function printTable(title: string, rows: readonly Row[], notes: readonly 
   return text;
 }
 
-/** Forces full collections until the heap stops shrinking (needs `--expose-gc`). */
-export async function settleHeap(): Promise<number> {
+/** How {@link settleHeap} decides the heap has settled. */
+export interface SettleOptions {
+  /** Full collections at most. @defaultValue 10 */
+  readonly rounds?: number;
+  /** A pass that frees less than this many bytes ends it. @defaultValue 1024 */
+  readonly toleranceBytes?: number;
+  /** A pause before each pass, for timers to fire too. @defaultValue 0 (none) */
+  readonly pauseMs?: number;
+}
+
+/**
+ * Forces full collections until the heap stops shrinking, and returns the heap used (needs
+ * `--expose-gc`). Used by the benchmark and by `npm run load`.
+ */
+export async function settleHeap({ rounds = 10, toleranceBytes = 1024, pauseMs = 0 }: SettleOptions = {}): Promise<number> {
   const gc = globalThis.gc;
-  if (gc === undefined) throw new Error("Run with node --expose-gc (npm run bench does)");
+  if (gc === undefined) throw new Error("Measuring the heap needs node --expose-gc (npm run bench and npm run load pass it)");
   let last = Number.POSITIVE_INFINITY;
-  for (let round = 0; round < 10; round++) {
+  for (let round = 0; round < rounds; round++) {
     // Let pending microtasks and immediates (finalizers, settled promises) run between passes.
     await new Promise((resolve) => setImmediate(resolve));
+    if (pauseMs > 0) await sleep(pauseMs);
     gc();
     const used = process.memoryUsage().heapUsed;
-    if (used >= last - 1024) return used;
+    if (used >= last - toleranceBytes) return used;
     last = used;
   }
   return last;

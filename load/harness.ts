@@ -22,6 +22,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { firstValueFrom, take, type Subscription } from "rxjs";
 import { beginLro, createLroHub, type LroHub, type LroRequest, type LroState, type LroSummary } from "../lib/index.js";
+import { settleHeap as settleHeapAfter, sleep } from "../bench/report.js";
 import { armRequestKinds, CountingHttpClient, type ArmRequestKind } from "./counting-client.js";
 import { earlyToleranceMs, type LoadServer, type OperationRecord, type PacingSummary, type ServerRecord } from "./server-host.js";
 
@@ -268,24 +269,8 @@ class Slots {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Heap used after garbage collection has settled (needs `--expose-gc`). */
-export async function settleHeap(): Promise<number> {
-  const gc = globalThis.gc;
-  if (gc === undefined) throw new Error("measuring memory needs node --expose-gc");
-  let last = Number.POSITIVE_INFINITY;
-  for (let round = 0; round < 12; round++) {
-    // Let pending immediates, timers and finalizers run between passes.
-    await new Promise((resolve) => setImmediate(resolve));
-    await sleep(5);
-    gc();
-    const used = process.memoryUsage().heapUsed;
-    if (used >= last - 16 * 1024) return used;
-    last = used;
-  }
-  return last;
-}
+/** Heap used after garbage collection has settled, timers included (needs `--expose-gc`). */
+export const settleHeap = () => settleHeapAfter({ rounds: 12, toleranceBytes: 16 * 1024, pauseMs: 5 });
 
 const zeroLibrary = (): Record<LibraryStatus, number> => ({ succeeded: 0, failed: 0, canceled: 0, error: 0, unfinished: 0 });
 const zeroServer = (): Record<ServerStatus, number> => ({ Succeeded: 0, Failed: 0, Canceled: 0, running: 0 });
