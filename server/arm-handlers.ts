@@ -217,9 +217,11 @@ function startOperation(
 function lroHeaders(context: ArmContext, operation: Operation): Record<string, string> {
   const urls = operationUrls(context.baseUrl, operation);
   const model = operation.settings.lroHeaders;
+  const resource = `${context.baseUrl}${operation.resourceId}?api-version=${encodeURIComponent(operation.apiVersion)}`;
   return {
-    ...(model === "location" ? {} : { "azure-asyncoperation": urls.status }),
-    ...(model === "azure-async-operation" ? {} : { location: urls.result }),
+    ...(model === "azure-async-operation" || model === "both" ? { "azure-asyncoperation": urls.status } : {}),
+    ...(model === "location" || model === "both" ? { location: urls.result } : {}),
+    ...(model === "resource-location" ? { location: resource } : {}),
     ...retryHeaders(operation.settings),
     "x-demo-operation-id": operation.id,
   };

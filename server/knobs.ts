@@ -9,7 +9,7 @@
  * | `retryAfterMs`   | `x-demo-retry-after-ms`   | ms, integer ≥ 0 (adds `retry-after-ms`)  |
  * | `outcome`        | `x-demo-outcome`          | `succeed` \| `fail` \| `cancel`          |
  * | `percentComplete`| `x-demo-percent-complete` | `true` \| `false`                        |
- * | `lroHeaders`     | `x-demo-lro-headers`      | `azure-async-operation` \| `location` \| `both` |
+ * | `lroHeaders`     | `x-demo-lro-headers`      | `azure-async-operation` \| `location` \| `both` \| `resource-location` |
  * | `errorCode`      | `x-demo-error-code`       | `[A-Za-z0-9._-]{1,64}`                   |
  *
  * A knob with a value outside these is refused (400 `InvalidDemoParameter`) rather than ignored,
@@ -18,7 +18,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { ArmHttpError } from "./arm-errors.js";
-import type { LroHeaderModel, OperationKind, Outcome, ResolvedOptions } from "./options.js";
+import { lroHeaderModels, type LroHeaderModel, type OperationKind, type Outcome, type ResolvedOptions } from "./options.js";
 
 /** The settings of one operation, after knobs and defaults. */
 export interface OperationSettings {
@@ -115,7 +115,7 @@ export function readKnobs(
     lroHeaders:
       lroHeaders === undefined
         ? (defaults.lroHeaders ?? defaultHeaderModel(kind))
-        : oneOf("lroHeaders", lroHeaders, ["azure-async-operation", "location", "both"] as const),
+        : oneOf("lroHeaders", lroHeaders, lroHeaderModels),
     errorCode: errorCode ?? defaults.errorCode,
   };
 }

@@ -5,8 +5,16 @@
  */
 import type { ArmServerHooks } from "./hooks.js";
 
-/** Which LRO headers the initial response carries (TypeSpec's `ArmAsyncOperationHeader`, `ArmLroLocationHeader`, `ArmCombinedLroHeaders`). */
-export type LroHeaderModel = "azure-async-operation" | "location" | "both";
+/**
+ * Which LRO headers the initial response carries: TypeSpec's `ArmAsyncOperationHeader`,
+ * `ArmLroLocationHeader`, `ArmCombinedLroHeaders`; and `resource-location`, a `Location` naming the
+ * resource itself, whose GET answers 200 with a non-terminal `provisioningState` until the
+ * operation ends (what a Microsoft.Cache/Redis PUT does).
+ */
+export const lroHeaderModels = ["azure-async-operation", "location", "both", "resource-location"] as const;
+
+/** One of {@link lroHeaderModels}. */
+export type LroHeaderModel = (typeof lroHeaderModels)[number];
 
 /** How an operation ends. */
 export type Outcome = "succeed" | "fail" | "cancel";
@@ -134,7 +142,7 @@ export function resolveOptions(options: ArmServerOptions): ResolvedOptions {
     throw new TypeError("Expected `tls` to be { key, cert }, both PEM strings or Buffers");
   }
   const lroHeaders = options.lroHeaders;
-  if (lroHeaders !== undefined && !["azure-async-operation", "location", "both"].includes(lroHeaders)) {
+  if (lroHeaders !== undefined && !lroHeaderModels.includes(lroHeaders)) {
     throw new TypeError(`Unknown lroHeaders ${JSON.stringify(lroHeaders)}`);
   }
   return {

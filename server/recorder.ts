@@ -6,7 +6,7 @@
  * @module
  */
 import type { WireFault } from "./hooks.js";
-import type { OperationKind } from "./options.js";
+import type { LroHeaderModel, OperationKind } from "./options.js";
 import {
   isTerminal,
   maxPollTimes,
@@ -81,7 +81,7 @@ export interface OperationSnapshot {
   readonly resourceId: string;
   readonly region: string;
   readonly apiVersion: string;
-  readonly lroHeaders: "azure-async-operation" | "location" | "both";
+  readonly lroHeaders: LroHeaderModel;
   readonly outcome: "succeed" | "fail" | "cancel";
   readonly durationMs: number;
   readonly retryAfter: number | null;

@@ -197,10 +197,8 @@ function statesFollowing<TResult>(
     // The same URL as now needs no second check; and an unchanged operation keeps its object
     // (and so its encoded continuation token).
     const nextPollingUrl = link === undefined || link === pollingUrl ? pollingUrl : followUrl(link, urlPolicy(operation, options));
-    const location = headerLink(response, "location") ?? operation.location;
-    if (nextPollingUrl !== pollingUrl || location !== operation.location) {
-      run.operation = Object.assign({}, operation, { pollingUrl: nextPollingUrl, location });
-    }
+    // A poll's own `Location` is not kept: the final GET uses the initial response's (see TrackedOperation.location).
+    if (nextPollingUrl !== pollingUrl) run.operation = Object.assign({}, operation, { pollingUrl: nextPollingUrl });
     const pollCount = state.pollCount + 1;
     if (reading.status === "succeeded") return fetchResult(run, reading, response, pollCount, done, fail);
     done(makeState(run.operation, reading, { response, pollCount }, options, run));

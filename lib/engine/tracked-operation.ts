@@ -12,7 +12,11 @@ export interface TrackedOperation {
   readonly requestUrl: string;
   /** The URL polled for status (checked), when the strategy polls. */
   readonly pollingUrl?: string;
-  /** The latest `Location` header seen, as sent (checked only when it is followed). */
+  /**
+   * The initial response's `Location` header, as sent (checked only when it is followed): where a
+   * status monitor's POST finds its result. A `Location` on a poll does not replace it (Python's
+   * ARMPolling, Go and core-lro agree); the Location algorithm follows a new one as its polling URL.
+   */
   readonly location?: string;
   readonly finalStateVia?: FinalStateVia;
   /** The initial request went over http with `allowInsecureConnection`, so the polls may too. */

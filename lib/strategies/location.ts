@@ -8,11 +8,13 @@ import { readInitialOfTracked, readResource, reasonPhrase, resourceLocationOf, s
 import type { PollingStrategy } from "./strategy.js";
 
 /**
- * A Location poll: 202 means running; any other 2xx means done, its body being the result. A
- * terminal Failed/Canceled `provisioningState` in that body still wins, and so does a Failed or
- * Canceled `status` that comes with an ARM `error` object, so a failure reported there is not
- * swallowed (msrestazure#157); other words do not keep a finished operation running, and a
- * `status` field alone may be part of a legitimate result.
+ * A Location poll: 202 means running. A 200/201 whose body carries a `provisioningState` is read
+ * by it, so a resource still `Creating` or `Updating` keeps the operation running (ARM answers so
+ * when the Location names the resource itself, as a Microsoft.Cache/Redis PUT does; Go's `loc`
+ * poller reads it the same way); any other 2xx means done, its body being the result. A Failed
+ * or Canceled `status` that comes with an ARM `error` object also ends it, so a failure reported
+ * there is not swallowed (msrestazure#157); other `status` words do not keep a finished operation
+ * running, since a `status` field alone may be part of a legitimate result.
  */
 function readLocationPoll(response: PipelineResponse): Reading {
   if (response.status === 202) {
@@ -20,13 +22,13 @@ function readLocationPoll(response: PipelineResponse): Reading {
   }
   const body = readBody(response);
   const reading = readResource(response, body, "succeeded");
-  if (reading.status !== "succeeded" && reading.status !== "running") return reading;
+  if (reading.status !== "succeeded") return reading;
   const word = isJsonObject(body) && isJsonObject(body.error) && typeof body.status === "string" ? body.status : undefined;
   const reported = word === undefined ? undefined : statusFromWord(word);
   if (word !== undefined && (reported === "failed" || reported === "canceled")) {
     return { status: reported, providerStatus: word, error: serviceErrorOf(body), body };
   }
-  return { ...reading, status: "succeeded" };
+  return reading;
 }
 
 /** Follows the `Location` header. @internal */
@@ -44,9 +46,10 @@ export const locationStrategy: PollingStrategy = {
 };
 
 /**
- * Polls the URL of the `Location` header until it stops answering 202 Accepted; the response
- * that ends it carries the result (none for 204 No Content). A new `Location` on a poll response
- * moves the polling there. The default for ARM PATCH, DELETE and POST.
+ * Polls the URL of the `Location` header until it stops answering 202 Accepted and, when the
+ * answer carries a `provisioningState`, until that is terminal; the response that ends it carries
+ * the result (none for 204 No Content). A new `Location` on a poll response moves the polling
+ * there. The default for ARM PATCH, DELETE and POST.
  *
  * @example
  * ```ts

@@ -26,10 +26,6 @@ const divergences: Record<string, { readonly outcome?: Outcome; readonly why: st
     outcome: { kind: "httpError", statusCode: 404 },
     why: "a PATCH's result is the resource at the request URL (issue rule, Python); core-lro prefers Location. The route table serves no resource there",
   },
-  "OL-30": {
-    outcome: { kind: "httpError", statusCode: 404 },
-    why: "the Location header is remembered from poll responses too (issue rule), so the POST result is fetched there; the route table does not serve it",
-  },
   "SAD-11": {
     outcome: { kind: "httpError", statusCode: 404 },
     why: "a 201 without provisioningState is still being created and is polled at its URL (Python's BodyContentPolling); core-lro calls it done. The route table serves no resource",

@@ -238,3 +238,56 @@ describe("resuming, unsubscribing and timing", () => {
     expect(Date.now() - started).toBeLessThan(900);
   });
 });
+
+describe("a Redis-like PUT: 201 Creating, with a Location naming the resource itself", () => {
+  it.each(["succeed", "fail"] as const)("polls the resource through its non-terminal provisioningStates to the end (%s)", async (outcome) => {
+    const name = `w${++counter}`;
+    const states = await lastValueFrom(
+      beginLro(requestFor("PUT", name, { lroHeaders: "resource-location", outcome, duration: 200, retryAfter: 0 }), { intervalInMs: 10, timeoutInMs: 5000 }).pipe(
+        toArray(),
+      ),
+    );
+    const last = states.at(-1)!;
+    const id = states[0]!.rawResponse!.headers.get("x-demo-operation-id")!;
+    expect(states[0]).toMatchObject({ status: "running", httpStatus: 201, strategy: "location", pollingUrl: server.resourceUrl(name) });
+    const running = states.slice(1, -1);
+    expect(running.length).toBeGreaterThanOrEqual(2);
+    // Each of those polls was a 200 from the resource, still saying it is being created.
+    for (const state of running) expect(state).toMatchObject({ status: "running", httpStatus: 200 });
+    expect(new Set(running.map((state) => state.providerStatus))).toEqual(new Set(["Accepted", "Creating"]));
+    expect(last).toMatchObject({ status: terminalStatus[outcome], httpStatus: 200, providerStatus: terminalWord[outcome] });
+    if (outcome === "succeed") expect((last.result as { properties: unknown }).properties).toEqual({ size: 7, provisioningState: "Succeeded" });
+
+    // The server saw the initial PUT and then only GETs of the resource, the last one after the end.
+    const operation = server.operation(id)!;
+    expect(operation).toMatchObject({ status: terminalWord[outcome], terminal: true, lroHeaders: "resource-location", polls: 0 });
+    expect(server.requests(id).map((record) => record.kind)).toEqual(["initial", ...Array<string>(last.pollCount).fill("resourceGet")]);
+  });
+});
+
+describe("a status monitor that echoes a Location", () => {
+  it("does not move a POST's final GET: the result comes from the initial response's Location", async () => {
+    const name = await existingWidget();
+    const echoed = server.resourceUrl("no-such-widget", { action: "migrate" });
+    server.setHooks({
+      beforeRespond: (context, response) =>
+        context.kind === "statusPoll" ? { ...response, headers: { ...response.headers, location: echoed } } : undefined,
+    });
+    try {
+      const states = await lastValueFrom(
+        beginLro(requestFor("POST migrate", name, { lroHeaders: "both", duration: 100, retryAfter: 0 }), { intervalInMs: 10, timeoutInMs: 5000 }).pipe(
+          toArray(),
+        ),
+      );
+      const last = states.at(-1)!;
+      const id = states[0]!.rawResponse!.headers.get("x-demo-operation-id")!;
+      expect(states[1]!.rawResponse!.headers.get("location")).toBe(echoed);
+      expect(last).toMatchObject({ status: "succeeded", strategy: "azureAsyncOperation" });
+      expect(last.result).toMatchObject({ widget: name, targetLocation: "northeurope", movedItems: 9 });
+      expect(last.resultUrl).toContain("/operationResults/");
+      expect(server.requests(id).map((record) => record.kind).filter((kind) => kind !== "statusPoll")).toEqual(["initial", "locationPoll"]);
+    } finally {
+      server.setHooks(undefined);
+    }
+  });
+});

@@ -155,7 +155,7 @@ describe("initial responses: status code and headers per method and header model
     { method: "POST restart", status: 202, defaultModel: "location" },
     { method: "POST migrate", status: 202, defaultModel: "location" },
   ] as const;
-  const models = [undefined, "azure-async-operation", "location", "both"] as const;
+  const models = [undefined, "azure-async-operation", "location", "both", "resource-location"] as const;
 
   for (const { method, status, defaultModel } of cases) {
     for (const model of models) {
@@ -172,7 +172,8 @@ describe("initial responses: status code and headers per method and header model
         const aao = effective === "azure-async-operation" || effective === "both";
         const loc = effective === "location" || effective === "both";
         expect(answer.headers.get("azure-asyncoperation")).toBe(aao ? statusUrlOf(id) : null);
-        expect(answer.headers.get("location")).toBe(loc ? resultUrlOf(id) : null);
+        const resourceLocation = `${server.url}${resourceId("w1")}?api-version=2024-01-01`;
+        expect(answer.headers.get("location")).toBe(loc ? resultUrlOf(id) : effective === "resource-location" ? resourceLocation : null);
         expect(answer.headers.get("retry-after")).toBe("1");
         if (verb === "PUT") {
           expect(answer.json).toEqual({

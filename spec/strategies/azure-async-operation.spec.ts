@@ -161,19 +161,32 @@ describe("azureAsyncOperationPolling", () => {
     expect(run.values[0]).toMatchObject({ status: "succeeded", result: body, pollCount: 0 });
   });
 
-  it("refreshes the polling URL and the Location header from poll responses", async () => {
+  it("refreshes the polling URL from poll responses, but fetches a POST's result from the initial Location", async () => {
     const { scheduler, service } = virtualService();
     const monitor2 = `${monitor}&page=2`;
+    const echoed = "https://management.example.com/subscriptions/s/providers/Microsoft.Demo/operationResults/echo?api-version=1";
     service
-      .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor, location: "/old" } })
-      .on("GET", monitor, { status: 200, headers: { "azure-asyncoperation": monitor2, location: location }, body: { status: "Running" } })
-      .on("GET", monitor2, { status: 200, body: { status: "Succeeded" } })
+      .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor, location } })
+      .on("GET", monitor, { status: 200, headers: { "azure-asyncoperation": monitor2, location: echoed }, body: { status: "Running" } })
+      .on("GET", monitor2, { status: 200, headers: { location: echoed }, body: { status: "Succeeded" } })
       .on("GET", location, { status: 200, body: { done: true } });
 
     const run = await runToEnd(beginLro({ url: resource, method: "POST" }, { ...service.options, intervalInMs: 0 }), scheduler);
 
     expect(service.requests.map((request) => request.url)).toEqual([resource, monitor, monitor2, location]);
-    expect(run.values.at(-1)!.result).toEqual({ done: true });
+    expect(run.values.at(-1)).toMatchObject({ result: { done: true }, resultUrl: location });
+  });
+
+  it("does not take a Location from a poll when the initial response had none", async () => {
+    const { scheduler, service } = virtualService();
+    service
+      .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor } })
+      .on("GET", monitor, { status: 200, headers: { location }, body: { status: "Succeeded", output: 1 } });
+
+    const run = await runToEnd(beginLro({ url: resource, method: "POST" }, { ...service.options, intervalInMs: 0 }), scheduler);
+
+    expect(service.requests.map((request) => request.url)).toEqual([resource, monitor]);
+    expect(run.values.at(-1)).toMatchObject({ status: "succeeded", result: { status: "Succeeded", output: 1 } });
   });
 
   it("resolves a relative polling URL against the initial request URL", async () => {

@@ -48,6 +48,36 @@ describe("locationPolling", () => {
     expect(run.values.at(-1)!.pollingUrl).toBe(moved);
   });
 
+  it("keeps polling while a 200/201 answers a provisioningState that is not terminal (a Redis-like PUT)", async () => {
+    const { scheduler, service } = virtualService();
+    const creating = (status: number) => ({ status, body: { id: "w", properties: { provisioningState: "Creating" } } });
+    const created = { id: "w", properties: { provisioningState: "Succeeded", port: 6380 } };
+    service
+      .on("PUT", base, { status: 201, headers: { location: base }, body: creating(201).body })
+      .on("GET", base, creating(200), creating(201), { status: 200, body: { id: "w", properties: { provisioningState: "Updating" } } }, { status: 200, body: created });
+
+    const run = await runToEnd(beginLro({ url: base, method: "PUT", json: {} }, { ...service.options, intervalInMs: 0 }), scheduler);
+
+    expect(service.requests.map((request) => `${request.method} ${request.url}`)).toEqual([`PUT ${base}`, ...Array<string>(4).fill(`GET ${base}`)]);
+    expect(run.values.map((state) => `${state.status}:${state.providerStatus}:${state.httpStatus}`)).toEqual([
+      "running:Creating:201",
+      "running:Creating:200",
+      "running:Creating:201",
+      "running:Updating:200",
+      "succeeded:Succeeded:200",
+    ]);
+    expect(run.values.at(-1)).toMatchObject({ strategy: "location", result: created, pollCount: 4 });
+  });
+
+  it("still ends on a 200 whose body has no provisioningState", async () => {
+    const { scheduler, service } = virtualService();
+    service.on("POST", action, { status: 202, headers: { location: results } }).on("GET", results, { status: 200, body: { value: [] } });
+
+    const run = await runToEnd(beginLro({ url: action, method: "POST" }, { ...service.options, intervalInMs: 0 }), scheduler);
+
+    expect(run.values.at(-1)).toMatchObject({ status: "succeeded", providerStatus: "OK", result: { value: [] }, pollCount: 1 });
+  });
+
   it("does not swallow a Failed provisioningState in the 200 that ends it", async () => {
     const { scheduler, service } = virtualService();
     const error = { code: "Conflict", message: "busy" };

@@ -28,4 +28,19 @@ describe("operationLocationPolling", () => {
     expect(run.values.at(-1)).toMatchObject({ status: "succeeded", result: done, strategy: "operationLocation" });
     expect(service.requests[0]!.headers.get("content-type")).toBe("application/json");
   });
+
+  it("fetches a POST's result from the initial Location, not from a Location a poll echoes", async () => {
+    const { scheduler, service } = virtualService();
+    const location = `${endpoint}/documentModels/prebuilt-read/results/abc?api-version=2024-11-30`;
+    const echoed = `${endpoint}/documentModels/prebuilt-read/analyzeResults/abc/location?api-version=2024-11-30`;
+    service
+      .on("POST", analyze, { status: 202, headers: { "Operation-Location": results, location } })
+      .on("GET", results, { status: 200, headers: { location: echoed }, body: { status: "running" } }, { status: 200, headers: { location: echoed }, body: { status: "succeeded" } })
+      .on("GET", location, { status: 200, body: { pages: 2 } });
+
+    const run = await runToEnd(beginLro({ url: analyze, method: "POST" }, { ...service.options, intervalInMs: 0, polling: operationLocationPolling() }), scheduler);
+
+    expect(service.requests.map((request) => request.url)).toEqual([analyze, results, results, location]);
+    expect(run.values.at(-1)).toMatchObject({ status: "succeeded", result: { pages: 2 }, resultUrl: location });
+  });
 });
