@@ -1,5 +1,5 @@
 import { styleText } from "node:util";
-import type { LroState } from "../../lib/index.js";
+import { isTerminalState, type LroState } from "../../lib/index.js";
 import type { Scenario } from "./scenarios.js";
 
 /** What the dashboard knows about one operation. */
@@ -69,7 +69,8 @@ export function renderDashboard(rows: readonly Row[], now: number, color: boolea
       row.resumedFrom === undefined ? "" : paint("magenta", "resumed", color),
     ].join("  ");
   });
-  const done = rows.filter((row) => row.endedAt !== undefined).length;
+  // Not `endedAt`: an interrupted stream ends too (unsubscribed), but its operation has not finished.
+  const done = rows.filter((row) => row.error !== undefined || (row.state !== undefined && isTerminalState(row.state))).length;
   return [`rx-lro demo: ${done}/${rows.length} operations finished, ${seconds(now - rows[0]!.startedAt)} elapsed`, "", ...lines].join("\n");
 }
 

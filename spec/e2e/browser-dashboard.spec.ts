@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildDashboard, dashboardDir } from "../../examples/browser-dashboard/build.js";
+import { buildDashboard } from "../../examples/browser-dashboard/build.js";
 import { startArmServer, type ArmServer, type HookContext, type OperationSnapshot } from "../../server/index.js";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -268,7 +268,11 @@ describe("browser dashboard (headless Chromium)", () => {
     await sleep(500);
     hold.release();
     server.setHooks(undefined);
-    await page.screenshot({ path: join(dashboardDir, "screenshot.png"), fullPage: true });
+    // Into the scratch dir: a test run leaves the working tree as it found it. `npm run screenshot`
+    // points RX_LRO_SCREENSHOT at the committed examples/browser-dashboard/screenshot.png.
+    const screenshotPath = process.env.RX_LRO_SCREENSHOT ?? join(workDir, "screenshot.png");
+    const png = await page.screenshot({ path: screenshotPath, fullPage: true });
+    expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
 
     // Wait for the operations to end on the server, then two more Retry-After periods for a stray poll.
     const lastEnd = Math.max(snapshot(opA).endTime, snapshot(opB).endTime);
