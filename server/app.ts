@@ -108,7 +108,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
         await readRequestBody(request, options.maxBodyBytes);
         answer = handleAdmin(state.admin, route, query);
       } else if (route.name === "static") {
-        answer = await (state.staticFiles as StaticFiles).serve(path);
+        answer = await (state.staticFiles as StaticFiles).serve(path, request.headers.accept);
       } else if (isArmRoute(route)) {
         const apiVersion = checkApiVersion(query, options);
         operation = concernedOperation(state, route, kind, at);

@@ -1,6 +1,7 @@
 /**
  * Static files for a browser dashboard: `GET /` is `index.html`, any other path a file under the
- * root. Refuses, as a plain 404, anything that would leave the root: `..` segments (also
+ * root, and a page navigation to a path that names no file (a single-page app's deep link such as
+ * `/widgets/w1`, reloaded) is `index.html` too. Refuses, as a plain 404, anything that would leave the root: `..` segments (also
  * percent-encoded), backslashes, NUL bytes, dotfiles, and symlinks pointing outside.
  * @module
  */
@@ -50,8 +51,14 @@ export class StaticFiles {
     return new StaticFiles(root);
   }
 
-  /** The response for a GET of `urlPath` (no query). @throws ArmHttpError 404. */
-  async serve(urlPath: string): Promise<ArmResponse> {
+  /**
+   * The response for a GET of `urlPath` (no query). `accept` is the request's `Accept` header: when it
+   * asks for `text/html` (a browser navigation) and the path names no file and its last segment has
+   * no extension, the answer is the root's `index.html`, so that a single-page app's deep links
+   * survive a reload. Refused paths stay refused, and a missing `app.js` stays a 404.
+   * @throws ArmHttpError 404.
+   */
+  async serve(urlPath: string, accept?: string): Promise<ArmResponse> {
     let decoded: string;
     try {
       decoded = decodeURIComponent(urlPath);
@@ -62,14 +69,27 @@ export class StaticFiles {
     const segments = decoded.split("/").filter((segment) => segment !== "");
     // Dotfiles and dot segments alike: `.`, `..`, `.env`, `.git`.
     if (segments.some((segment) => segment.startsWith("."))) throw refused(urlPath);
-    let file = join(this.root, ...segments);
+    const file = join(this.root, ...segments);
     if (!within(this.root, file)) throw refused(urlPath);
+    const found = await this.read(file, urlPath);
+    if (found !== undefined) return found;
+    const last = segments.at(-1) ?? "";
+    if (accept !== undefined && /\btext\/html\b/i.test(accept) && extname(last) === "") {
+      const index = await this.read(join(this.root, "index.html"), urlPath);
+      if (index !== undefined) return index;
+    }
+    throw refused(urlPath);
+  }
+
+  /** The file (a directory's index.html) as a response; undefined when there is no such file. @throws ArmHttpError 404 for a symlink out of the root. */
+  private async read(path: string, urlPath: string): Promise<ArmResponse | undefined> {
+    let file = path;
     try {
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const real = await realpath(file);
       if (!within(this.root, real)) throw refused(urlPath);
       const info = await stat(real);
-      if (!info.isFile()) throw refused(urlPath);
+      if (!info.isFile()) return undefined;
       const content = await readFile(real);
       return {
         status: 200,
@@ -83,7 +103,7 @@ export class StaticFiles {
       };
     } catch (error) {
       if (error instanceof ArmHttpError) throw error;
-      throw refused(urlPath);
+      return undefined;
     }
   }
 }

@@ -45,9 +45,9 @@ async function call(method: string, url: string, init: { body?: unknown; raw?: s
 }
 
 /** A request with a raw, unnormalised path (fetch would resolve `..`). */
-function rawGet(port: number, path: string): Promise<{ status: number; body: string; contentType: string | undefined }> {
+function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; contentType: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, method: "GET", agent: false }, (res) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, method: "GET", headers, agent: false }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
@@ -1063,5 +1063,37 @@ describe("static files", () => {
       expect(answer.body).not.toContain("SECRET");
     }
     expect((await call("POST", `${files.url}/app.js`)).status).toBe(405);
+  });
+
+  it("answers a page navigation to a deep link with index.html, and nothing else", async () => {
+    const navigation = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
+    for (const path of ["/widgets/w1", "/widgets/w1/", "/operations", "/sub/missing"]) {
+      const answer = await call("GET", `${files.url}${path}`, { headers: navigation });
+      expect(answer.status, path).toBe(200);
+      expect(answer.headers.get("content-type"), path).toBe("text/html; charset=utf-8");
+      expect(answer.text, path).toBe("<h1>dashboard</h1>");
+    }
+    // Not a navigation (fetch, XHR, scripts), or a missing file with an extension: still a 404.
+    for (const [path, headers] of [
+      ["/widgets/w1", {}],
+      ["/widgets/w1", { accept: "application/json" }],
+      ["/missing.js", navigation],
+      ["/chunk-ABC.css", navigation],
+    ] as const) {
+      const answer = await call("GET", `${files.url}${path}`, { headers });
+      expect(answer.status, path).toBe(404);
+      expect((answer.json as { error: { code: string } }).error.code).toBe("NotFound");
+    }
+    // What is refused stays refused, whatever the Accept header.
+    for (const path of ["/../secret.txt", "/%2e%2e/secret", "/.env", "/.git/config", "/link.txt", "/sub/../../secret"]) {
+      const answer = await rawGet(files.port, path, navigation);
+      expect(answer.status, path).toBe(404);
+      expect(answer.body).not.toContain("dashboard");
+      expect(answer.body).not.toContain("outside");
+    }
+    // The ARM routes are not shadowed by it.
+    const missing = await call("GET", `${files.resourceUrl("never-created")}`, { headers: navigation });
+    expect(missing.status).toBe(404);
+    expect((missing.json as { error: { code: string } }).error.code).toBe("ResourceNotFound");
   });
 });
