@@ -1,7 +1,10 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["lib/index.ts"],
+  entry: [
+    "lib/index.ts",
+    "lib/testing/index.ts",
+  ],
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -12,9 +12,11 @@ mkdirSync(join("node_modules", ".cache"), { recursive: true });
 const outDir = mkdtempSync(join("node_modules", ".cache", "rx-lro-build-"));
 const packageJson = JSON.parse(readFileSync("package.json", "utf8")) as {
   sideEffects: boolean;
-  exports: { ".": { import: { types: string; default: string }; require: { types: string; default: string } } };
+  exports: Record<".", Entry> & Partial<Record<string, Entry>>;
   peerDependencies: Record<string, string>;
 };
+
+type Entry = { import: { types: string; default: string }; require: { types: string; default: string } };
 
 describe("the package", () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -37,6 +39,21 @@ describe("the package", () => {
     const code = declarations.filter((line) => !/^\s*(\*|\/\*\*|\/\/)/.test(line));
     expect(code.filter((line) => /[:<,(|]\s*any\b/.test(line))).toEqual([]);
   }, 60_000);
+
+  it("builds rx-lro/testing as its own entry, ESM and CJS alike, with typings", async () => {
+    const entry = packageJson.exports["./testing"]!;
+    const built = (file: string) => join(process.cwd(), outDir, file.replace("./dist/", ""));
+    for (const file of [entry.import.default, entry.import.types, entry.require.default, entry.require.types]) {
+      expect(existsSync(built(file)), file).toBe(true);
+    }
+    const esm = (await import(pathToFileURL(built(entry.import.default)).href)) as Record<string, unknown>;
+    const cjs = createRequire(import.meta.url)(built(entry.require.default)) as Record<string, unknown>;
+    const api = ["createFakeLroService", "createLroTestScheduler", "runLro", "recordLro", "advanceVirtualTime", "advanceVirtualTimeTo", "lroMarbles"];
+    expect(Object.keys(esm).sort()).toEqual([...api].sort());
+    expect(Object.keys(cjs).sort()).toEqual([...api].sort());
+    // The testing entry is not pulled into the core one.
+    expect(readFileSync(built(packageJson.exports["."].import.default), "utf8")).not.toContain("TestScheduler");
+  });
 
   it("declares itself side-effect free, with rxjs as a peer", () => {
     expect(packageJson.sideEffects).toBe(false);
