@@ -13,7 +13,8 @@ import { defaultCpuOptions } from "./cpu.js";
 import { InMemoryArm } from "./in-memory-arm.js";
 import { median, settleHeap } from "./report.js";
 
-const { operations, polls, concurrency, runs, warmupOperations } = defaultCpuOptions;
+const { operations, polls, concurrency, warmupOperations } = defaultCpuOptions;
+const runs = 3;
 const withAbort = !process.argv.includes("--no-abort");
 const arm = new InMemoryArm({ operations, inProgressPolls: polls - 1 });
 const pipeline = createEmptyPipeline();

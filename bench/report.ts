@@ -36,6 +36,8 @@ export interface Row {
   readonly unit?: string;
   /** No ratio for this row (e.g. counts where a ratio means nothing). */
   readonly noRatio?: boolean;
+  /** The ratio to print, when it is not rx / core of the figures shown (the median of per-repetition ratios). */
+  readonly ratio?: number;
 }
 
 function format(value: number, digits: number): string {
@@ -49,7 +51,7 @@ export function printTable(title: string, rows: readonly Row[], notes: readonly 
   const body = rows.map((row) => {
     const digits = row.digits ?? 1;
     const unit = row.unit === undefined ? "" : ` ${row.unit}`;
-    const ratio = row.noRatio || row.core === 0 ? "" : `${(row.rx / row.core).toFixed(2)}×`;
+    const ratio = row.noRatio || (row.ratio === undefined && row.core === 0) ? "" : `${(row.ratio ?? row.rx / row.core).toFixed(2)}×`;
     return [row.label, `${format(row.rx, digits)}${unit}`, `${format(row.core, digits)}${unit}`, ratio];
   });
   const widths = header.map((_, column) => Math.max(...[header, ...body].map((line) => line[column]!.length)));

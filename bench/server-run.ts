@@ -1,11 +1,12 @@
 /**
  * Measurement 3: 1,000 concurrent operations against the embedded loopback ARM server (in a
- * worker thread), over real HTTP: `createDefaultHttpClient()` and `createPipelineFromOptions({})`
+ * child process), over real HTTP: `createDefaultHttpClient()` and `createPipelineFromOptions({})`
  * for both libraries, a fresh pair per run (no warm keep-alive sockets carried over).
  * @module
  */
 import { performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { createDefaultHttpClient, createPipelineFromOptions } from "@azure/core-rest-pipeline";
 import { drive, type Library, type Setup } from "./contenders.js";
 import { median, percentile, printTable } from "./report.js";
@@ -42,18 +43,17 @@ export const defaultServerOptions: ServerOptions = {
   ],
 };
 
-class ServerThread {
-  // Workers do not inherit tsx's loader: register it in the thread, then load the TypeScript entry.
-  readonly #worker = new Worker(
-    `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL("./server-worker.ts", import.meta.url).href)}); });`,
-    { eval: true },
-  );
+class ServerProcess {
+  readonly #child: ChildProcess = fork(fileURLToPath(new URL("./server-worker.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+    serialization: "advanced",
+  });
   #pending: ((reply: ServerReply) => void)[] = [];
 
   constructor() {
-    this.#worker.on("message", (reply: ServerReply) => this.#pending.shift()?.(reply));
-    this.#worker.on("error", (error) => {
-      console.error("server worker failed:", error);
+    this.#child.on("message", (reply: ServerReply) => this.#pending.shift()?.(reply));
+    this.#child.on("error", (error) => {
+      console.error("server process failed:", error);
       process.exitCode = 1;
     });
   }
@@ -61,20 +61,22 @@ class ServerThread {
   send(command: ServerCommand): Promise<ServerReply> {
     return new Promise((resolve) => {
       this.#pending.push(resolve);
-      this.#worker.postMessage(command);
+      this.#child.send(command);
     });
   }
 
   async stop(): Promise<void> {
     await this.send({ type: "close" });
-    await this.#worker.terminate();
+    this.#child.disconnect();
   }
 }
 
-interface RunResult {
+export interface RunResult {
   readonly wallMs: number;
   /** Time the client's event loop was busy (this thread only: the server's thread is not counted). */
   readonly busyMs: number;
+  /** The client process's CPU time, user + system (the server runs in another process). */
+  readonly cpuMs: number;
   readonly requests: number;
   readonly minimum: number;
   readonly initial: number;
@@ -104,7 +106,7 @@ function timelinePolls(retryAfterSeconds: number, durationMs: number): number {
  * elapsed: an obedient client would not have sent them), and one final GET. A poll that comes
  * late can make later ones unnecessary, so this can be below {@link timelinePolls}.
  */
-function analyse(record: ServerRecord, wallMs: number, busyMs: number): RunResult {
+function analyse(record: ServerRecord, wallMs: number, busyMs: number, cpuMs: number): RunResult {
   let requests = 0;
   let minimum = 0;
   let initial = 0;
@@ -137,10 +139,10 @@ function analyse(record: ServerRecord, wallMs: number, busyMs: number): RunResul
     minimum += needed;
   }
   if (requests !== record.armRequests) otherRequests += record.armRequests - requests;
-  return { wallMs, busyMs, requests, minimum, initial, polls, finalGets, otherRequests, lateness, early };
+  return { wallMs, busyMs, cpuMs, requests, minimum, initial, polls, finalGets, otherRequests, lateness, early };
 }
 
-async function run(library: Library, server: ServerThread, url: string, operations: number, rampMs: number): Promise<RunResult> {
+async function run(library: Library, server: ServerProcess, url: string, operations: number, rampMs: number): Promise<RunResult> {
   await server.send({ type: "reset" });
   const setup: Setup = {
     pipeline: createPipelineFromOptions({}),
@@ -149,14 +151,16 @@ async function run(library: Library, server: ServerThread, url: string, operatio
     allowInsecureConnection: true,
   };
   const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await drive(library, setup, operations, operations, rampMs);
   const wallMs = performance.now() - t0;
   const busyMs = performance.eventLoopUtilization(elu0).active;
+  const cpu = process.cpuUsage(cpu0);
   const reply = await server.send({ type: "collect" });
   if (reply.type !== "record") throw new Error("unexpected reply");
   if (reply.record.operations.length !== operations) throw new Error(`${library}: the server saw ${reply.record.operations.length} operations`);
-  return analyse(reply.record, wallMs, busyMs);
+  return analyse(reply.record, wallMs, busyMs, (cpu.user + cpu.system) / 1000);
 }
 
 /** Several runs of one library in one scenario, pooled. */
@@ -180,64 +184,55 @@ function pool(results: readonly RunResult[]): Pooled {
   };
 }
 
-export async function runServer(options: ServerOptions = defaultServerOptions): Promise<string[]> {
-  const server = new ServerThread();
-  const tables: string[] = [];
+/**
+ * One sample: a server thread, a 200-operation warm-up (JIT, first sockets), then one measured
+ * run of `operations` in `scenario`. Run in a fresh process per sample (see bench/index.ts).
+ */
+export async function sampleServer(library: Library, scenario: ServerScenario, operations: number): Promise<RunResult> {
+  const server = new ServerProcess();
   try {
-    for (const scenario of options.scenarios) {
-      const started = await server.send({ type: "start", options: { retryAfter: scenario.retryAfter, duration: scenario.duration } });
-      if (started.type !== "started") throw new Error("server did not start");
-      // Warm-up (JIT, first sockets) in the first scenario, then the measured runs, alternating who goes first.
-      if (scenario === options.scenarios[0]) {
-        await run("rx-lro", server, started.url, 200, 0);
-        await run("core-lro", server, started.url, 200, 0);
-      }
-      const results: Record<Library, RunResult[]> = { "rx-lro": [], "core-lro": [] };
-      for (let i = 0; i < options.runs; i++) {
-        const order: Library[] = i % 2 === 0 ? ["rx-lro", "core-lro"] : ["core-lro", "rx-lro"];
-        for (const library of order) results[library].push(await run(library, server, started.url, options.operations, scenario.rampMs));
-      }
-      const rx = pool(results["rx-lro"]);
-      const core = pool(results["core-lro"]);
-      if (process.env.BENCH_DEBUG) {
-        for (const [name, pooled] of [["rx-lro", rx], ["core-lro", core]] as const) {
-          const early = pooled.lateness.filter((late) => late < 0).sort((a, b) => a - b);
-          console.log(`${name} early polls (ms): n=${early.length} min=${early[0]?.toFixed(2)} p50=${percentile(early, 50).toFixed(2)} max=${early.at(-1)?.toFixed(2)}`);
-        }
-      }
-      const n = options.operations.toLocaleString("en-US");
-      const starts = scenario.rampMs === 0 ? "all started at once" : `starts spread over ${scenario.rampMs} ms`;
-      tables.push(
-        printTable(
-          `3. ${n} concurrent operations, loopback ARM server, Retry-After: ${scenario.retryAfter} s, operations last ${scenario.duration} ms, ${starts} (${options.runs} runs each)`,
-          [
-            { label: "Wall time (median)", rx: rx.wallMs, core: core.wallMs, unit: "ms", digits: 0 },
-            { label: "Client event loop busy (median)", rx: rx.busyMs, core: core.busyMs, unit: "ms", digits: 0 },
-            { label: "Requests sent (server record, worst run)", rx: rx.worst.requests, core: core.worst.requests, digits: 0 },
-            { label: "Minimum needed", rx: rx.worst.minimum, core: core.worst.minimum, digits: 0, noRatio: true },
-            { label: "  extra requests", rx: rx.worst.requests - rx.worst.minimum, core: core.worst.requests - core.worst.minimum, digits: 0, noRatio: true },
-            { label: "Poll lateness behind Retry-After, max", rx: Math.max(...rx.lateness), core: Math.max(...core.lateness), unit: "ms", digits: 1 },
-            { label: "  p99", rx: percentile(rx.lateness, 99), core: percentile(core.lateness, 99), unit: "ms", digits: 1 },
-            { label: "  p50", rx: percentile(rx.lateness, 50), core: percentile(core.lateness, 50), unit: "ms", digits: 1 },
-            { label: "  min (negative: before Retry-After elapsed)", rx: Math.min(...rx.lateness), core: Math.min(...core.lateness), unit: "ms", digits: 1, noRatio: true },
-            { label: "Polls sent > 1 ms before Retry-After elapsed (worst run)", rx: rx.early, core: core.early, digits: 0, noRatio: true },
-          ],
-          [
-            `Worst run, initial / polls / final GETs: rx-lro ${rx.worst.initial} / ${rx.worst.polls} / ${rx.worst.finalGets}, core-lro ${core.worst.initial} / ${core.worst.polls} / ${core.worst.finalGets}; other ARM requests: ${rx.worst.otherRequests} / ${core.worst.otherRequests}.`,
-            `Minimum = per operation, from the server's record: 1 initial + the polls up to the first that reported the end, not counting polls sent before Retry-After elapsed + 1 final GET (a client polling exactly on time needs ${timelinePolls(scenario.retryAfter, scenario.duration)} poll(s)${scenario.duration === 0 ? ": the operation is over at once" : ""}; a late poll can make a later one unnecessary).`,
-          ],
-        ),
-      );
-    }
+    const started = await server.send({ type: "start", options: { retryAfter: scenario.retryAfter, duration: scenario.duration } });
+    if (started.type !== "started") throw new Error("server did not start");
+    await run(library, server, started.url, 200, 0);
+    return await run(library, server, started.url, operations, scenario.rampMs);
   } finally {
     await server.stop();
   }
-  console.log(
-    [
-      "Measurement 3, all tables: lateness = next request's arrival − the moment the response carrying Retry-After: N was handed to the socket − N s, per operation, on the server's sub-ms clock, pooled over the runs; negative = polled before Retry-After elapsed (not counted as late; counted as early, and as not needed, when more than 1 ms early: Node timers fire up to ~1 ms early by the wall clock).",
-      "Both libraries: createPipelineFromOptions({}) + createDefaultHttpClient() (a fresh pair per run: no warm keep-alive sockets), allowInsecureConnection on every request, intervalInMs left at the default (2000 ms; unused while Retry-After is sent). Server on its own worker thread; the client's own busy time is the event loop's (the server thread's is not counted).",
-      "",
-    ].join("\n"),
-  );
-  return tables;
 }
+
+/** Prints one scenario's table from its samples (one per run and library). */
+export function reportServer(scenario: ServerScenario, operations: number, results: Readonly<Record<Library, readonly RunResult[]>>, ratio: (pick: (result: RunResult) => number) => number): string {
+  const rx = pool(results["rx-lro"]);
+  const core = pool(results["core-lro"]);
+  const runs = results["rx-lro"].length;
+  const n = operations.toLocaleString("en-US");
+  const starts = scenario.rampMs === 0 ? "all started at once" : `starts spread over ${scenario.rampMs} ms`;
+  const cpuPerRequest = (result: RunResult) => (result.cpuMs * 1000) / result.requests;
+  return printTable(
+    `3. ${n} concurrent operations, loopback ARM server, Retry-After: ${scenario.retryAfter} s, operations last ${scenario.duration} ms, ${starts} (${runs} runs each)`,
+    [
+      { label: "Client CPU per request sent (median)", rx: median(results["rx-lro"].map(cpuPerRequest)), core: median(results["core-lro"].map(cpuPerRequest)), unit: "µs", digits: 0, ratio: ratio(cpuPerRequest) },
+      { label: "Wall time (median)", rx: rx.wallMs, core: core.wallMs, unit: "ms", digits: 0, ratio: ratio((result) => result.wallMs) },
+      { label: "Client event loop busy (median)", rx: rx.busyMs, core: core.busyMs, unit: "ms", digits: 0, ratio: ratio((result) => result.busyMs) },
+      { label: "Requests sent (server record, worst run)", rx: rx.worst.requests, core: core.worst.requests, digits: 0 },
+      { label: "Minimum needed", rx: rx.worst.minimum, core: core.worst.minimum, digits: 0, noRatio: true },
+      { label: "  extra requests", rx: rx.worst.requests - rx.worst.minimum, core: core.worst.requests - core.worst.minimum, digits: 0, noRatio: true },
+      { label: "Poll lateness behind Retry-After, max", rx: Math.max(...rx.lateness), core: Math.max(...core.lateness), unit: "ms", digits: 1 },
+      { label: "  p99", rx: percentile(rx.lateness, 99), core: percentile(core.lateness, 99), unit: "ms", digits: 1 },
+      { label: "  p50", rx: percentile(rx.lateness, 50), core: percentile(core.lateness, 50), unit: "ms", digits: 1 },
+      { label: "  min (negative: before Retry-After elapsed)", rx: Math.min(...rx.lateness), core: Math.min(...core.lateness), unit: "ms", digits: 1, noRatio: true },
+      { label: "Polls sent > 1 ms before Retry-After elapsed (worst run)", rx: rx.early, core: core.early, digits: 0, noRatio: true },
+    ],
+    [
+      `Worst run, initial / polls / final GETs: rx-lro ${rx.worst.initial} / ${rx.worst.polls} / ${rx.worst.finalGets}, core-lro ${core.worst.initial} / ${core.worst.polls} / ${core.worst.finalGets}; other ARM requests: ${rx.worst.otherRequests} / ${core.worst.otherRequests}.`,
+      `Minimum = per operation, from the server's record: 1 initial + the polls up to the first that reported the end, not counting polls sent before Retry-After elapsed + 1 final GET (a client polling exactly on time needs ${timelinePolls(scenario.retryAfter, scenario.duration)} poll(s)${scenario.duration === 0 ? ": the operation is over at once" : ""}; a late poll can make a later one unnecessary).`,
+    ],
+  );
+}
+
+/** The notes under all of measurement 3's tables. */
+export const serverNotes = [
+  "Measurement 3, all tables: lateness = next request's arrival − the moment the response carrying Retry-After: N was handed to the socket − N s, per operation, on the server's sub-ms clock, pooled over the runs; negative = polled before Retry-After elapsed (not counted as late; counted as early, and as not needed, when more than 1 ms early: Node timers fire up to ~1 ms early by the wall clock).",
+  "Both libraries: createPipelineFromOptions({}) + createDefaultHttpClient() (a fresh pair per run: no warm keep-alive sockets), allowInsecureConnection on every request, intervalInMs left at the default (2000 ms; unused while Retry-After is sent). Server in a process of its own: client CPU = the client process's process.cpuUsage() (user + system) over the run, per request it sent; event loop busy = performance.eventLoopUtilization() of the client.",
+  "",
+].join("\n");

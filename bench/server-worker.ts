@@ -1,13 +1,13 @@
 /**
- * The loopback ARM server of measurement 3, on its own thread, so that answering 1,000 clients
- * does not steal the event loop the measured clients run on (their timers' lateness is what is
- * measured). Driven by messages from bench/server-run.ts.
+ * The loopback ARM server of measurement 3, in a process of its own, so that answering 1,000
+ * clients neither steals the event loop the measured clients run on (their timers' lateness is
+ * what is measured) nor counts in the client process's CPU time. Driven by messages from
+ * bench/server-run.ts, which forks it.
  *
  * A `beforeRespond` hook (which changes nothing) notes when each response left and its
  * `Retry-After`, so that lateness is measured from the response, not the request's arrival.
  * @module
  */
-import { parentPort } from "node:worker_threads";
 import { startArmServer, type ArmServer, type ArmServerOptions, type OperationSnapshot, type RequestRecord } from "../server/index.js";
 
 export type ServerCommand =
@@ -34,15 +34,15 @@ export interface ServerRecord {
 
 export type ServerReply = { readonly type: "started"; readonly url: string } | { readonly type: "done" } | { readonly type: "record"; readonly record: ServerRecord };
 
-const port = parentPort;
-if (port === null) throw new Error("server-worker.ts runs as a worker thread");
+const send = process.send?.bind(process);
+if (send === undefined) throw new Error("server-worker.ts runs as a child process (bench/server-run.ts forks it)");
 
 // A sub-millisecond epoch clock: request arrival and response times to the microsecond.
 const now = () => performance.timeOrigin + performance.now();
 let server: ArmServer | undefined;
 let responses = new Map<number, ResponseNote>();
 
-port.on("message", (command: ServerCommand) => {
+process.on("message", (command: ServerCommand) => {
   void (async (): Promise<ServerReply> => {
     switch (command.type) {
       case "start":
@@ -81,5 +81,5 @@ port.on("message", (command: ServerCommand) => {
         server = undefined;
         return { type: "done" };
     }
-  })().then((reply) => port.postMessage(reply));
+  })().then((reply) => send(reply));
 });
