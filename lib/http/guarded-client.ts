@@ -1,5 +1,6 @@
 import type { HttpClient, HttpHeaders, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
-import type { SchedulerLike, Subscription } from "rxjs";
+import type { SchedulerLike } from "rxjs";
+import { Deadline, DeadlineQueue } from "./deadline-queue.js";
 import { millisecondsFrom, secondsOrDateFrom } from "./retry-after.js";
 
 /** What the guard enforces. */
@@ -9,14 +10,6 @@ export interface ClientGuard {
   /** The longest delay a response may ask for. */
   readonly maxDelayInMs: number;
   readonly scheduler: SchedulerLike;
-}
-
-/** A client guarded for one request, and whether its deadline struck. */
-export interface GuardedClient {
-  readonly client: HttpClient;
-  readonly timedOut: () => boolean;
-  /** Cancels a pending deadline (the request was unsubscribed). */
-  readonly dispose: () => void;
 }
 
 /** The statuses core-rest-pipeline's throttling retry waits on `Retry-After` for. */
@@ -49,33 +42,56 @@ export function timeoutError(timeoutInMs: number): Error {
 }
 
 /**
- * The `HttpClient` one rx-lro request is sent through, under the pipeline (so each retry of the
+ * The `HttpClient` rx-lro's requests are sent through, under the pipeline (so each retry of the
  * pipeline gets its own deadline) and under a hub's request gate (so waiting for a place does
- * not count). It bounds the whole exchange to `requestTimeoutInMs` by calling `abort` (core-rest-pipeline's
+ * not count). It bounds each exchange to `requestTimeoutInMs` by calling `abort` (core-rest-pipeline's
  * own `timeout` stops once the headers are in, so a body that stalls would hang), and it caps
- * the `Retry-After` of throttled responses.
+ * the `Retry-After` of throttled responses. One serves an operation's requests, which go one at
+ * a time; its deadline waits in the {@link DeadlineQueue} of its length and scheduler.
  */
+export class GuardedClient implements HttpClient {
+  #timedOut = false;
+  readonly #deadline: Deadline | undefined;
+  readonly #queue: DeadlineQueue | undefined;
+
+  constructor(
+    readonly inner: HttpClient,
+    readonly guard: ClientGuard,
+    abort: () => void,
+  ) {
+    const { requestTimeoutInMs } = guard;
+    if (requestTimeoutInMs === undefined) return;
+    this.#queue = DeadlineQueue.for(guard.scheduler, requestTimeoutInMs);
+    this.#deadline = new Deadline(() => {
+      this.#timedOut = true;
+      abort();
+    });
+  }
+
+  async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+    this.#timedOut = false;
+    if (this.#deadline !== undefined) this.#queue!.set(this.#deadline);
+    try {
+      const response = await this.inner.sendRequest(request);
+      if (throttlingStatuses.has(response.status)) clampRetryAfter(response.headers, this.guard);
+      return response;
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Whether the last exchange hit its deadline. */
+  timedOut(): boolean {
+    return this.#timedOut;
+  }
+
+  /** Clears a pending deadline (the request was cancelled). */
+  dispose(): void {
+    if (this.#deadline !== undefined) this.#queue!.clear(this.#deadline);
+  }
+}
+
+/** A client guarded for one request (see {@link GuardedClient}). */
 export function guardClient(inner: HttpClient, guard: ClientGuard, abort: () => void): GuardedClient {
-  let timedOut = false;
-  let deadline: Subscription | undefined;
-  const { requestTimeoutInMs: timeoutInMs } = guard;
-  const client: HttpClient = {
-    async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      if (timeoutInMs !== undefined) {
-        deadline = guard.scheduler.schedule(() => {
-          timedOut = true;
-          abort();
-        }, timeoutInMs);
-      }
-      try {
-        const response = await inner.sendRequest(request);
-        if (throttlingStatuses.has(response.status)) clampRetryAfter(response.headers, guard);
-        return response;
-      } finally {
-        deadline?.unsubscribe();
-        deadline = undefined;
-      }
-    },
-  };
-  return { client, timedOut: () => timedOut, dispose: () => deadline?.unsubscribe() };
+  return new GuardedClient(inner, guard, abort);
 }

@@ -6,7 +6,7 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import { Observable } from "rxjs";
-import { guardClient, timeoutError, type ClientGuard } from "./guarded-client.js";
+import { GuardedClient, guardClient, timeoutError, type ClientGuard } from "./guarded-client.js";
 
 /** Where requests go: a pipeline, the client it sends with, and the gate a hub puts before it. */
 export interface Transport {
@@ -55,6 +55,17 @@ const maxUsesPerController = 8;
 export class RequestControllers {
   #current: AbortController | undefined;
   #uses = 0;
+  #guarded: GuardedClient | undefined;
+
+  /**
+   * The guarded client for this operation's requests through `client`: one for all of them (they
+   * go one at a time), whose deadline aborts the request in flight.
+   */
+  guarded(client: HttpClient, guard: ClientGuard): GuardedClient {
+    const guarded = this.#guarded;
+    if (guarded !== undefined && guarded.inner === client && guarded.guard === guard) return guarded;
+    return (this.#guarded = new GuardedClient(client, guard, () => this.#current?.abort()));
+  }
 
   /** The controller for the next request. */
   next(): AbortController {
@@ -88,13 +99,13 @@ export function sendRequest(
 ): Cancel {
   // One controller serves both the cancel and the deadline.
   const controller = controllers === undefined ? new AbortController() : controllers.next();
-  const guarded = guardClient(transport.httpClient, guard, () => controller.abort());
+  const guarded = controllers === undefined ? guardClient(transport.httpClient, guard, () => controller.abort()) : controllers.guarded(transport.httpClient, guard);
   let settled = false;
   // Not createPipelineRequest({ ...request, abortSignal }): V8 (Node 20) builds a literal that
   // spreads and then adds properties ~20× slower, and the request is slower to read afterwards.
   const pipelineRequest = createPipelineRequest(request);
   pipelineRequest.abortSignal = controller.signal;
-  const client = transport.gate === undefined ? guarded.client : transport.gate.wrap(guarded.client);
+  const client = transport.gate === undefined ? guarded : transport.gate.wrap(guarded);
   const settle = (): boolean => {
     if (settled) return false;
     settled = true;

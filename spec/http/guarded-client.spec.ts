@@ -23,12 +23,12 @@ describe("guardClient", () => {
     [{ "x-ms-retry-after-ms": "0", "retry-after": "Fri, 31 Dec 9999 23:59:59 GMT" }, { "x-ms-retry-after-ms": "0", "retry-after": "30" }],
     [{ "retry-after": "5" }, { "retry-after": "5" }],
   ])("caps a throttled response's %j to %j, keeping which header speaks first", async (sent, capped) => {
-    const response = await send(guardClient(answering(429, sent), guard, unused).client);
+    const response = await send(guardClient(answering(429, sent), guard, unused));
     expect(response.headers.toJSON()).toEqual(capped);
   });
 
   it("leaves the Retry-After of other responses as they came", async () => {
-    const response = await send(guardClient(answering(202, { "retry-after": "315360000" }), guard, unused).client);
+    const response = await send(guardClient(answering(202, { "retry-after": "315360000" }), guard, unused));
     expect(response.headers.get("retry-after")).toBe("315360000");
   });
 
@@ -41,7 +41,7 @@ describe("guardClient", () => {
     const guarded = guardClient(stalled, { ...guard, requestTimeoutInMs: 500 }, () => controller.abort());
     const request = createPipelineRequest({ url: "https://example.com/op" });
     request.abortSignal = controller.signal;
-    const outcome = guarded.client.sendRequest(request).catch((error: Error) => error);
+    const outcome = guarded.sendRequest(request).catch((error: Error) => error);
 
     await advanceTo(scheduler, scheduler.now() + 499);
     expect(guarded.timedOut()).toBe(false);
