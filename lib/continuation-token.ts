@@ -1,4 +1,4 @@
-import type { TrackedOperation } from "./engine/tracked-operation.js";
+import type { TrackedOperation } from "./tracked-operation.js";
 import type { FinalStateVia, LroStrategyName } from "./state.js";
 
 /** Tokens are untrusted input: anything longer is refused before parsing. */

@@ -4,11 +4,11 @@ export { resumeLro } from "./resume-lro.js";
 export { lroResult } from "./lro-result.js";
 export { armPolling } from "./presets/arm-polling.js";
 export { lroPolling } from "./presets/lro-polling.js";
-export { azureAsyncOperationPolling } from "./strategies/azure-async-operation.js";
-export { operationLocationPolling } from "./strategies/operation-location.js";
-export { locationPolling } from "./strategies/location.js";
-export { bodyContentPolling } from "./strategies/body-content.js";
-export { statusCheckPolling } from "./strategies/status-check.js";
+export { azureAsyncOperationPolling } from "./operators/azure-async-operation-polling.js";
+export { operationLocationPolling } from "./operators/operation-location-polling.js";
+export { locationPolling } from "./operators/location-polling.js";
+export { bodyContentPolling } from "./operators/body-content-polling.js";
+export { statusCheckPolling } from "./operators/status-check-polling.js";
 export type { LroPollingOperator } from "./engine/polling-operator.js";
 export type { LroAbortSignal, LroOptions, LroRetryOptions } from "./options.js";
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeContinuationToken, encodeContinuationToken, maxContinuationTokenLength } from "../lib/continuation-token.js";
-import type { TrackedOperation } from "../lib/engine/tracked-operation.js";
+import type { TrackedOperation } from "../lib/tracked-operation.js";
 
 const operation: TrackedOperation = {
   strategy: "azureAsyncOperation",

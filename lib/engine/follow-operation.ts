@@ -14,7 +14,7 @@ import { clampDelay, fallbackInterval, type ResolvedLroOptions } from "../option
 import { isTerminalStatus, type LroErrorDetail, type LroState, type LroStateBase } from "../state.js";
 import { bodyOrNothing, serviceErrorOf, type Reading } from "../strategies/reading.js";
 import type { PollingStrategy } from "../strategies/strategy.js";
-import type { TrackedOperation } from "./tracked-operation.js";
+import type { TrackedOperation } from "../tracked-operation.js";
 
 /**
  * What one subscription to an operation's states keeps from poll to poll. Mutable, and safe so:

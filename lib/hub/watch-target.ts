@@ -1,6 +1,6 @@
 import type { HttpMethods } from "@azure/core-rest-pipeline";
 import { decodeContinuationToken } from "../continuation-token.js";
-import type { TrackedOperation } from "../engine/tracked-operation.js";
+import type { TrackedOperation } from "../tracked-operation.js";
 import type { FinalStateVia, LroState } from "../state.js";
 
 /** An operation known by its polling URL rather than a token. */

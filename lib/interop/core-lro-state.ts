@@ -1,5 +1,5 @@
 import { decodeContinuationToken, maxContinuationTokenLength } from "../continuation-token.js";
-import type { TrackedOperation } from "../engine/tracked-operation.js";
+import type { TrackedOperation } from "../tracked-operation.js";
 import { isJsonObject } from "../http/body.js";
 import type { LroStrategyName } from "../state.js";
 

@@ -1,27 +1,4 @@
-import type { LroOptions } from "../options.js";
-import { createPollingOperator, type LroPollingOperator } from "../engine/polling-operator.js";
 import { operationResourceStrategy } from "./operation-resource.js";
 
 /** Follows the `Azure-AsyncOperation` header (ARM). @internal */
 export const azureAsyncOperationStrategy = operationResourceStrategy("azureAsyncOperation", "azure-asyncoperation");
-
-/**
- * Polls an operation through the status monitor its `Azure-AsyncOperation` header names: the ARM
- * pattern. Each poll reads `status` (and `percentComplete`, `error`) from the monitor; when it
- * succeeds, the final result is fetched as `finalStateVia` and the HTTP method say (PUT/PATCH: the
- * resource; POST: the `Location` header or `resourceLocation`; DELETE: nothing).
- *
- * Maps an initial response to its states: use it with {@link pollLro} or `beginLro`'s `polling`,
- * or pipe a response into it.
- *
- * @example
- * ```ts
- * const states$ = beginLro(
- *   { url: vmStartUrl, method: "POST" },
- *   { pipeline, polling: azureAsyncOperationPolling({ finalStateVia: "azure-async-operation" }) },
- * );
- * ```
- */
-export function azureAsyncOperationPolling<TResult = unknown>(options: LroOptions<TResult> = {}): LroPollingOperator<TResult> {
-  return createPollingOperator([azureAsyncOperationStrategy], "azureAsyncOperation", options);
-}

@@ -1,7 +1,5 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import { readBody } from "../http/body.js";
-import type { LroOptions } from "../options.js";
-import { createPollingOperator, type LroPollingOperator } from "../engine/polling-operator.js";
 import { readResource, type Reading } from "./reading.js";
 import type { PollingStrategy } from "./strategy.js";
 
@@ -26,17 +24,3 @@ export const bodyContentStrategy: PollingStrategy = {
   readPoll: readResourceResponse,
   finalResult: () => ({ from: "body" }),
 };
-
-/**
- * Polls the resource a PUT or PATCH created or updated, at the request's own URL, until its
- * `properties.provisioningState` (or top-level `provisioningState`) is terminal. The last body
- * is the result. For operations that answer 201/202 without any polling header.
- *
- * @example
- * ```ts
- * const created$ = beginLro({ url: resourceUrl, method: "PUT", json: resource }, { pipeline, polling: bodyContentPolling() });
- * ```
- */
-export function bodyContentPolling<TResult = unknown>(options: LroOptions<TResult> = {}): LroPollingOperator<TResult> {
-  return createPollingOperator([bodyContentStrategy], "bodyContent", options);
-}

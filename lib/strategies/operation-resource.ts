@@ -13,7 +13,7 @@ import {
   type Reading,
 } from "./reading.js";
 import type { FinalResultSource, PollingStrategy } from "./strategy.js";
-import type { TrackedOperation } from "../engine/tracked-operation.js";
+import type { TrackedOperation } from "../tracked-operation.js";
 
 /**
  * Reads an operation-status resource: `{ status, percentComplete?, error?, resourceLocation?, … }`.

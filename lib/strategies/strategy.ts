@@ -1,5 +1,5 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
-import type { TrackedOperation } from "../engine/tracked-operation.js";
+import type { TrackedOperation } from "../tracked-operation.js";
 import type { LroStrategyName } from "../state.js";
 import type { Reading } from "./reading.js";
 

@@ -1,4 +1,4 @@
-import type { FinalStateVia, LroStrategyName } from "../state.js";
+import type { FinalStateVia, LroStrategyName } from "./state.js";
 
 /**
  * Everything needed to go on following an operation, and nothing more: this is what a
