@@ -57,18 +57,6 @@ export function encodeContinuationToken(operation: TrackedOperation): string {
   return toBase64Url(JSON.stringify(token));
 }
 
-const tokens = new WeakMap<TrackedOperation, string>();
-
-/**
- * The continuation token of an operation, encoded once per `TrackedOperation` object: the polling
- * loop keeps the same object from poll to poll while nothing in it changes. @internal
- */
-export function continuationTokenOf(operation: TrackedOperation): string {
-  let token = tokens.get(operation);
-  if (token === undefined) tokens.set(operation, (token = encodeContinuationToken(operation)));
-  return token;
-}
-
 function invalid(reason: string): TypeError {
   return new TypeError(`Invalid continuation token: ${reason}`);
 }

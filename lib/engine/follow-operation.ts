@@ -1,6 +1,6 @@
 import { createHttpHeaders, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { defer, EMPTY, expand, Observable, of, skip, takeWhile } from "rxjs";
-import { continuationTokenOf } from "../continuation-token.js";
+import { encodeContinuationToken } from "../continuation-token.js";
 import { attachState } from "../errors/lro-error.js";
 import { LroBadStatusError } from "../errors/lro-bad-status-error.js";
 import { readBody } from "../http/body.js";
@@ -27,10 +27,27 @@ interface Run {
   /** How many states in a row have had the next poll due at once (Retry-After: 0, or an interval of 0). */
   immediateStreak: number;
   readonly controllers: RequestControllers;
+  /** The continuation token of `tokenOf`: encoded once per operation object, not per state. */
+  token: string;
+  tokenOf: TrackedOperation | undefined;
 }
 
 function startRun(operation: TrackedOperation): Run {
-  return { operation, immediateStreak: 0, controllers: new RequestControllers() };
+  return { operation, immediateStreak: 0, controllers: new RequestControllers(), token: "", tokenOf: undefined };
+}
+
+/**
+ * The token of `operation`, which the loop keeps as the same object from poll to poll while
+ * nothing in it changes. Cached on the run rather than in a WeakMap keyed by the operation: an
+ * entry per operation in a WeakMap is an ephemeron the garbage collector has to trace apart.
+ */
+function continuationTokenOf(operation: TrackedOperation, run: Run | undefined): string {
+  if (run === undefined) return encodeContinuationToken(operation);
+  if (run.tokenOf !== operation) {
+    run.token = encodeContinuationToken(operation);
+    run.tokenOf = operation;
+  }
+  return run.token;
 }
 
 /** No two polls of an operation come back to back twice in a row: the floor of their spacing. */
@@ -75,7 +92,7 @@ type StateUnderConstruction = { -readonly [K in keyof LroStateBase]: LroStateBas
 /**
  * The state read from one response (or none). With a `run`, a running state's next delay is
  * counted on the run's streak of immediate polls (see {@link nextPollDelay}), which it advances:
- * make each polled state once.
+ * make each polled state once; and the token is the run's (see {@link continuationTokenOf}).
  */
 function makeState<TResult>(
   operation: TrackedOperation,
@@ -94,7 +111,7 @@ function makeState<TResult>(
     providerStatus: reading.providerStatus,
     strategy: operation.strategy,
     pollCount,
-    continuationToken: continuationTokenOf(operation),
+    continuationToken: continuationTokenOf(operation, run),
   };
   if (reading.percentComplete !== undefined) state.percentComplete = reading.percentComplete;
   if (operation.pollingUrl !== undefined) state.pollingUrl = operation.pollingUrl;
@@ -160,7 +177,7 @@ function statesFollowing<TResult>(
     const source = strategy.finalResult(operation, reading);
     if (source.from !== "get") {
       const body = source.from === "body" ? reading.body : undefined;
-      done(makeState(operation, { ...reading, body }, { response, pollCount }, options));
+      done(makeState(operation, { ...reading, body }, { response, pollCount }, options, run));
       return undefined;
     }
     const resultUrl = followUrl(source.url, urlPolicy(operation, options));
@@ -172,7 +189,7 @@ function statesFollowing<TResult>(
           throw new LroBadStatusError({ response: final, during: during(), error: serviceErrorOf(bodyOrNothing(final)) });
         }
         const body = deleted ? undefined : readBody(final);
-        done(makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, options));
+        done(makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, options, run));
       } catch (error) {
         fail(error);
       }
