@@ -9,7 +9,7 @@
  * See bench/README.md for what each measurement does.
  * @module
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -127,11 +127,23 @@ async function server(): Promise<void> {
   console.log(serverNotes);
 }
 
+/** The commit measured, and whether lib/ or bench/ had uncommitted changes. */
+function commit(): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "lib", "bench"], { encoding: "utf8" }).trim() !== "";
+    return `commit ${head}${dirty ? " with uncommitted changes in lib/ or bench/" : ""}`;
+  } catch {
+    return "commit unknown (not a git checkout)";
+  }
+}
+
 const started = performance.now();
 console.log(
   `## rx-lro vs @azure/core-lro ${coreLroVersion}\n\nMachine: ${machine()}\n` +
     `rx-lro measured: ${rxLroEntry}${/\.[cm]?js$/.test(rxLroEntry) ? "" : " (built with esbuild as npm run build does)"}; ` +
     `@azure/core-lro ${coreLroVersion} from its published build; run ${new Date().toISOString()}\n` +
+    `Commit: ${commit()}\n` +
     `Method: every sample of measurements 1–3 in a fresh node --expose-gc process, the libraries interleaved (which goes first alternates), ${reps} repetitions; figures are medians over the repetitions, ratios (rx / core) the median of the per-repetition ratios.\n`,
 );
 if (wanted("cpu")) await cpu();

@@ -1,0 +1,81 @@
+/**
+ * Regenerates README.md's performance table from the saved output of a full `npm run bench`:
+ *
+ *   npm run bench | tee bench-output.md
+ *   node --import tsx bench/readme-table.ts bench-output.md          # prints the table
+ *   node --import tsx bench/readme-table.ts bench-output.md --write  # and puts it in README.md
+ *
+ * The table goes between the `<!-- bench-table:start -->` and `<!-- bench-table:end -->` markers.
+ * @module
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+
+const [file, flag] = process.argv.slice(2);
+if (file === undefined) throw new Error("usage: readme-table.ts bench-output.md [--write]");
+const output = readFileSync(file, "utf8");
+
+interface Cells {
+  readonly rx: string;
+  readonly core: string;
+  readonly ratio: string;
+}
+
+/** The cells of the row labelled `label` in the first table whose heading contains every one of `heading`. */
+function cells(heading: readonly string[], label: string): Cells {
+  const sections = output.split(/^### /m).slice(1);
+  const section = sections.find((text) => heading.every((part) => text.split("\n")[0]!.includes(part)));
+  if (section === undefined) throw new Error(`no table headed ${JSON.stringify(heading)} in ${file}`);
+  const line = section.split("\n").find((text) => text.startsWith("|") && text.split("|")[1]!.trim() === label);
+  if (line === undefined) throw new Error(`no row ${JSON.stringify(label)} under ${JSON.stringify(heading)}`);
+  const [, , rx, core, ratio] = line.split("|").map((cell) => cell.trim());
+  return { rx: rx!, core: core!, ratio: ratio! };
+}
+
+const header = output.match(/^Machine: (.*)$/m)?.[1] ?? "unknown machine";
+const measured = output.match(/^rx-lro measured: (.*?);/m)?.[1] ?? "?";
+const commit = output.match(/^Commit: (.*)$/m)?.[1] ?? "?";
+const took = output.match(/^Bench took (.*)\.$/m)?.[1] ?? "?";
+const reps = output.match(/, (\d+) repetitions;/)?.[1] ?? "?";
+
+const rows: string[] = [];
+const add = (what: string, found: Cells) => rows.push(`| ${what} | ${found.rx} | ${found.core} | ${found.ratio} |`);
+for (const inFlight of ["100", "1,000"]) {
+  for (const interval of ["0", "1"]) {
+    const heading = [`${inFlight} in flight`, `intervalInMs: ${interval}`];
+    add(`CPU per poll, ${inFlight} in flight, \`intervalInMs: ${interval}\``, cells(heading, "CPU per poll (user+system)"));
+    add(`  GC pauses in that run`, cells(heading, "GC pauses"));
+  }
+}
+add("Heap per operation parked between polls (10,000)", cells(["Memory per in-flight operation"], "Heap per parked operation"));
+add("RSS per parked operation", cells(["Memory per in-flight operation"], "RSS per parked operation"));
+const scenarios: [string, string[]][] = [
+  ["Retry-After 0 s, all at once", ["Retry-After: 0 s", "all started at once"]],
+  ["Retry-After 1 s, all at once", ["Retry-After: 1 s", "all started at once"]],
+  ["Retry-After 0 s, spread over 1 s", ["Retry-After: 0 s", "spread"]],
+  ["Retry-After 1 s, spread over 1 s", ["Retry-After: 1 s", "spread"]],
+];
+for (const [name, heading] of scenarios) add(`Loopback server, 1,000 operations, ${name}: client CPU per request`, cells(heading, "Client CPU per request sent (median)"));
+add("  Retry-After 1 s, all at once: requests sent (minimum 6,000)", cells(scenarios[1]![1], "Requests sent (server record, worst run)"));
+add("  same: polls sent > 1 ms before their Retry-After", cells(scenarios[1]![1], "Polls sent > 1 ms before Retry-After elapsed (worst run)"));
+add("Bundle min+gzip, marginal (rxjs, core-rest-pipeline external)", cells(["Bundle size"], "Marginal: rxjs + core-rest-pipeline & deps external, min+gzip"));
+add("Bundle min+gzip, everything included", cells(["Bundle size"], "Everything bundled, min+gzip"));
+add("Bundle min+gzip, everything included, the app brings its own pipeline and client", cells(["Bundle size"], "Everything bundled, the app brings its own pipeline and client, min+gzip"));
+
+const table = [
+  `Last full run: ${commit}, ${measured}; ${header}; ${reps} repetitions, each sample in a fresh process, libraries interleaved; figures are medians, ratios the median of per-repetition ratios; the run took ${took}. The machine was shared with other jobs: compare within the run, not across runs.`,
+  "",
+  "| measurement | rx-lro | core-lro | rx / core |",
+  "|---|---:|---:|---:|",
+  ...rows,
+].join("\n");
+
+if (flag === "--write") {
+  const readme = readFileSync("README.md", "utf8");
+  const start = "<!-- bench-table:start -->";
+  const end = "<!-- bench-table:end -->";
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} markers`);
+  writeFileSync("README.md", `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+}
+console.log(table);
