@@ -6,6 +6,8 @@ import {
   type PipelineRequestOptions,
 } from "@azure/core-rest-pipeline";
 import { asyncScheduler, type SchedulerLike } from "rxjs";
+import { describeValue } from "./errors/describe-value.js";
+import { parseHostEntry } from "./http/url-policy.js";
 import type { FinalStateVia, LroStateBase } from "./state.js";
 
 /** An `AbortSignal`, or any object shaped like one (core-rest-pipeline's `AbortSignalLike`). */
@@ -60,10 +62,20 @@ export interface LroOptions<TResult = unknown> {
   /** Maps the final body (after a successful operation) to the result the succeeded state carries. */
   readonly processResult?: (body: unknown, state: LroStateBase) => TResult;
   /**
-   * Hosts besides the initial request's that polling and result URLs may point to (`host`,
-   * `host:port` or `*.suffix`). Any other host is refused with `LroUrlRejectedError`. When an
-   * operation is resumed from a token (`resumeLro`, a hub's `watch`), the token's own request
-   * host must be listed too, if any host is: tokens from elsewhere are untrusted input.
+   * Hosts the app vouches for, besides the initial request's: `host` (on the scheme's default
+   * port), `host:port`, `*.suffix` (its subdomains) or `*.suffix:port`; IP addresses as URLs
+   * write them (`127.0.0.1:3000`, `[::1]:3000`). Polling and result URLs may point to them; a URL
+   * on any other host is refused with `LroUrlRejectedError` before anything is sent.
+   *
+   * A continuation token is untrusted input: an operation resumed from one (`resumeLro`, a hub's
+   * `watch`) must have started on a built-in Azure cloud host over https (Resource Manager in
+   * every cloud, Key Vault, Storage, Azure AI services, …) or on a host listed here. Anything
+   * else, loopback included, must be listed.
+   *
+   * @example
+   * ```ts
+   * resumeLro(token, { pipeline, allowedHosts: ["127.0.0.1:3000", "*.status.contoso.com"] });
+   * ```
    */
   readonly allowedHosts?: readonly string[];
 }
@@ -106,6 +118,19 @@ function checkCount(name: string, value: unknown): void {
   }
 }
 
+function checkAllowedHosts(value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) {
+    throw new TypeError(`Expected \`allowedHosts\` to be an array of host names, got ${describeValue(value)}`);
+  }
+  const bad = value.findIndex((entry: unknown) => typeof entry !== "string" || parseHostEntry(entry) === undefined);
+  if (bad !== -1) {
+    throw new TypeError(
+      `Expected each \`allowedHosts\` entry to be \`host\`, \`host:port\` or \`*.suffix\` (no scheme or path; punycode for an international name), got ${describeValue(value[bad])}`,
+    );
+  }
+}
+
 /**
  * Checks options the moment they are given (so a mistake surfaces at the call site, not at the
  * first poll) and fills in the defaults.
@@ -127,9 +152,7 @@ export function resolveOptions<TResult>(options: LroOptions<TResult>): ResolvedL
       `Expected \`finalStateVia\` to be one of ${finalStateViaValues.map((value) => `"${value}"`).join(", ")}, got ${JSON.stringify(options.finalStateVia)}`,
     );
   }
-  if (options.allowedHosts !== undefined && !options.allowedHosts.every((host) => typeof host === "string" && host.trim() !== "")) {
-    throw new TypeError("Expected `allowedHosts` to be an array of non-empty host names");
-  }
+  checkAllowedHosts(options.allowedHosts);
   if (options.processResult !== undefined && typeof options.processResult !== "function") {
     throw new TypeError(`Expected \`processResult\` to be a function, got ${typeof options.processResult}`);
   }

@@ -311,7 +311,8 @@ async function drive(options: LoadOptions, leftover: Leftover, peak: () => void)
     // nextPollInMs (which the hub honours) comes from beginLro: give it the same jitter.
     intervalJitter: options.intervalJitter ?? 0.2,
   };
-  const hub = createLroHub({ ...common, maxConcurrentPolls, pauseWhenHidden: false });
+  // The hub watches states begun on the loopback server: a host no default trusts.
+  const hub = createLroHub({ ...common, maxConcurrentPolls, pauseWhenHidden: false, allowedHosts: [new URL(server.url).host] });
   leftover.hub = hub;
   leftover.client = client;
 

@@ -10,7 +10,11 @@ describe("options", () => {
     [{ timeoutInMs: 0 }, "Expected `timeoutInMs` to be a positive number of milliseconds, got 0 (number)"],
     [{ retry: { maxRetries: 1.5 } }, "Expected `retry.maxRetries` to be a non-negative integer, got 1.5 (number)"],
     [{ finalStateVia: "azure-asyncoperation" }, 'Expected `finalStateVia` to be one of "azure-async-operation", "location", "original-uri", "operation-location", got "azure-asyncoperation"'],
-    [{ allowedHosts: [""] }, "Expected `allowedHosts` to be an array of non-empty host names"],
+    [{ allowedHosts: "a.com" }, 'Expected `allowedHosts` to be an array of host names, got "a.com" (string)'],
+    [{ allowedHosts: [""] }, 'Expected each `allowedHosts` entry to be `host`, `host:port` or `*.suffix` (no scheme or path; punycode for an international name), got "" (string)'],
+    [{ allowedHosts: ["https://a.com"] }, 'Expected each `allowedHosts` entry to be `host`, `host:port` or `*.suffix` (no scheme or path; punycode for an international name), got "https://a.com" (string)'],
+    [{ allowedHosts: ["a.com", 7] }, "Expected each `allowedHosts` entry to be `host`, `host:port` or `*.suffix` (no scheme or path; punycode for an international name), got 7 (number)"],
+    [{ allowedHosts: ["*"] }, 'Expected each `allowedHosts` entry to be `host`, `host:port` or `*.suffix` (no scheme or path; punycode for an international name), got "*" (string)'],
     [{ processResult: 3 }, "Expected `processResult` to be a function, got number"],
   ])("refuses %j at the call site", (options, message) => {
     expect(() => armPolling(options as never)).toThrowError(new TypeError(message));

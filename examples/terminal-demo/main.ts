@@ -53,8 +53,10 @@ function follow(server: ArmServer, scenario: Scenario, row: Row, options: LroOpt
     begun$.pipe(take(2), tap((state) => (last = state))),
     defer(() => {
       row.resumedFrom = last;
-      // A new stream from the token alone, as another process would do after a restart.
-      return resumeLro(last!.continuationToken, options);
+      // A new stream from the token alone, as another process would do after a restart. A token
+      // is untrusted input: only hosts the app vouches for are followed (Azure's own by default;
+      // this loopback server must be listed).
+      return resumeLro(last!.continuationToken, { ...options, allowedHosts: [new URL(server.url).host] });
     }),
   );
 }

@@ -12,6 +12,7 @@ import {
   tap,
 } from "rxjs";
 import { followTrackedOperation, notStartedState } from "../engine/follow-operation.js";
+import { checkResumedOperation } from "../http/url-policy.js";
 import { resolveOptions, type LroOptions } from "../options.js";
 import { isTerminalState, type LroState, type LroStatus } from "../state.js";
 import { strategiesByName } from "../strategies/registry.js";
@@ -42,6 +43,10 @@ export interface LroHub<TResult = unknown> {
    * at a time. The loop starts with the first subscriber and stops (aborting its request) when
    * the last one leaves; a late subscriber gets the latest state at once, and a finished
    * operation replays its terminal state without polling again.
+   *
+   * Every target is untrusted input, checked at the call as `resumeLro` checks a token: a
+   * malformed one throws a `TypeError`; one naming a host that is neither a built-in Azure
+   * cloud host (over https) nor in `allowedHosts` throws an `LroUrlRejectedError`.
    */
   watch(target: LroWatchTarget): Observable<LroState<TResult>>;
   /** The latest state of every operation watched so far, by id, on any change (batched). */
@@ -147,6 +152,8 @@ export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> 
   return {
     watch(target) {
       const resolvedTarget = resolveTarget(target);
+      // Whatever its route (a token, a stored state, a polling URL), it is untrusted: checked before anything is sent.
+      checkResumedOperation(resolvedTarget.operation, resolved.allowedHosts);
       let entry = entries.get(resolvedTarget.id);
       if (entry === undefined) {
         entry = createEntry(resolvedTarget);

@@ -3,7 +3,11 @@ import { decodeContinuationToken } from "../continuation-token.js";
 import type { TrackedOperation } from "../tracked-operation.js";
 import type { FinalStateVia, LroState } from "../state.js";
 
-/** An operation known by its polling URL rather than a token. */
+/**
+ * An operation known by its polling URL rather than a token. It is held to the same rule as a
+ * token: its request URL (the polling URL when none is given) must be on a built-in Azure cloud
+ * host over https or in `allowedHosts`, and its polling URL on that host or a listed one.
+ */
 export interface LroPollingTarget {
   /** The URL to poll: an `Azure-AsyncOperation`, `Operation-Location` or `Location` URL. */
   readonly pollingUrl: string;

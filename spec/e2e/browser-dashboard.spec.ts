@@ -349,15 +349,25 @@ describe("browser dashboard (headless Chromium)", () => {
     // A stored entry whose token resumeLro refuses: its row shows the error, and it is dropped.
     const bogus = { rowId: "bogus", kind: "create", widget: "w-bogus", startedAt: 0, token: "not a token" };
     await page.evaluate(([key, value]) => localStorage.setItem(key, value), [storagePrefix + bogus.rowId, JSON.stringify(bogus)] as const);
+    // A well-formed token forged for another host: refused before any request goes there.
+    const forgedToken = Buffer.from(
+      JSON.stringify({ v: 1, s: "azureAsyncOperation", m: "PUT", u: "https://evil.example/w", p: "https://evil.example/op" }),
+    ).toString("base64url");
+    const forged = { rowId: "forged", kind: "create", widget: "w-forged", startedAt: 1, token: forgedToken };
+    await page.evaluate(([key, value]) => localStorage.setItem(key, value), [storagePrefix + forged.rowId, JSON.stringify(forged)] as const);
 
     const reloadAt = server.now();
     await page.reload();
     await page.waitForSelector("body[data-ready]");
     const restored = await readRows();
-    expect(restored.map((row) => row.rowId)).toEqual(["bogus", ...ids]);
+    expect(restored.map((row) => row.rowId)).toEqual(["bogus", "forged", ...ids]);
     expect(restored.every((row) => row.resumed)).toBe(true);
     expect(restored[0]).toMatchObject({ status: "error", operationId: undefined, polls: 0 });
     expect(await page.textContent('tr[data-row-id="bogus"] td.provider')).toMatch(/^TypeError: Invalid continuation token/);
+    expect(restored[1]).toMatchObject({ status: "error", operationId: undefined, polls: 0 });
+    expect(await page.textContent('tr[data-row-id="forged"] td.provider')).toMatch(
+      /^LroUrlRejectedError: Refused to follow "https:\/\/evil\.example\/w": the token's host evil\.example is neither/,
+    );
 
     const after = await waitForRows(ids, terminalRow, 12_000);
     for (const [index, row] of after.entries()) {
@@ -372,7 +382,7 @@ describe("browser dashboard (headless Chromium)", () => {
       expect(server_.terminalServedAt).toBeGreaterThan(reloadAt);
     }
     expect(await storedRowIds()).toEqual([]);
-    expect(await page.textContent("#summary")).toBe("5 operations · 3 succeeded · 1 failed · 1 error");
+    expect(await page.textContent("#summary")).toBe("6 operations · 3 succeeded · 1 failed · 2 errors");
 
     // Every row is done: "Clear finished" empties the list.
     await page.click("#clear");

@@ -10,7 +10,14 @@ const target = (n: number) => ({ pollingUrl: monitor(n), method: "POST" as const
 
 function setup(hubOptions: Parameters<typeof createLroHub>[0] = {}) {
   const { scheduler, service } = virtualService();
-  const hub = createLroHub({ ...service.options, intervalInMs: 1000, intervalJitter: 0, pauseWhenHidden: false, ...hubOptions });
+  const hub = createLroHub({
+    ...service.options,
+    intervalInMs: 1000,
+    intervalJitter: 0,
+    pauseWhenHidden: false,
+    allowedHosts: ["management.example.com"],
+    ...hubOptions,
+  });
   return { scheduler, service, hub };
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   beginLro,
   LroFailedError,
+  LroUrlRejectedError,
   lroResult,
   resumeLro,
   type LroState,
@@ -191,7 +192,13 @@ describe("resuming, unsubscribing and timing", () => {
     expect(server.pollsAfter(id, stoppedAt)).toBe(0);
     expect(server.operation(id)).toMatchObject({ statusPolls: 2, terminal: false });
 
-    const resumed = await lastValueFrom(resumeLro(mid.continuationToken, { intervalInMs: 10 }).pipe(toArray()));
+    // A loopback host is trusted only when listed: without it, refused at the call, nothing sent.
+    expect(() => resumeLro(mid.continuationToken, { intervalInMs: 10 })).toThrowError(LroUrlRejectedError);
+    expect(() => resumeLro(mid.continuationToken, { intervalInMs: 10 })).toThrowError(/host 127\.0\.0\.1:\d+ is neither a built-in Azure cloud host/);
+    expect(server.pollsAfter(id, stoppedAt)).toBe(0);
+
+    const allowedHosts = [new URL(server.url).host];
+    const resumed = await lastValueFrom(resumeLro(mid.continuationToken, { intervalInMs: 10, allowedHosts }).pipe(toArray()));
     const last = resumed.at(-1)!;
     expect(last.status).toBe("succeeded");
     expect(last.strategy).toBe("azureAsyncOperation");
@@ -204,7 +211,7 @@ describe("resuming, unsubscribing and timing", () => {
     const name = await existingWidget();
     const first = await firstValueFrom(beginLro(requestFor("POST migrate", name, { duration: 200 }), { intervalInMs: 10 }));
     expect(first.strategy).toBe("location");
-    const result = await firstValueFrom(resumeLro(first.continuationToken, { intervalInMs: 10 }).pipe(lroResult()));
+    const result = await firstValueFrom(resumeLro(first.continuationToken, { intervalInMs: 10, allowedHosts: [new URL(server.url).host] }).pipe(lroResult()));
     expect(result).toMatchObject({ widget: name, targetLocation: "northeurope", movedItems: 9 });
   });
 

@@ -24,7 +24,7 @@ describe("core-lro interop", () => {
 
     const { scheduler, service } = virtualService();
     service.on("GET", monitor, { status: 200, body: { status: "Succeeded" } }).on("GET", results, { status: 200, body: { answer: 42 } });
-    const run = await runToEnd(resumeLro(serialized, service.options), scheduler);
+    const run = await runToEnd(resumeLro(serialized, { ...service.options, allowedHosts: ["management.example.com"] }), scheduler);
 
     expect(service.log).toEqual([`GET ${monitor} @0`, `GET ${results} @0`]);
     expect(run.values.at(-1)).toMatchObject({ status: "succeeded", result: { answer: 42 }, strategy: "operationLocation" });

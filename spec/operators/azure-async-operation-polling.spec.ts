@@ -279,7 +279,7 @@ describe("azureAsyncOperationPolling", () => {
     const token = first.values[0]!.continuationToken;
     first.subscription.unsubscribe();
 
-    const resumed = resumeLro(token, service.options);
+    const resumed = resumeLro(token, { ...service.options, allowedHosts: ["management.example.com"] });
     await advanceTo(scheduler, 10);
     expect(service.requests).toHaveLength(1); // cold: nothing sent before subscribe
 

@@ -112,7 +112,7 @@ describe("locationPolling", () => {
     expect(run.error).toBeInstanceOf(LroBadStatusError);
     const token = (run.error as LroBadStatusError).continuationToken!;
     service.on("GET", results, { status: 200, body: { late: true } });
-    const resumed = await runToEnd(resumeLro(token, service.options), scheduler);
+    const resumed = await runToEnd(resumeLro(token, { ...service.options, allowedHosts: ["management.example.com"] }), scheduler);
     expect(resumed.values.at(-1)).toMatchObject({ status: "succeeded", result: { late: true } });
   });
 

@@ -82,7 +82,7 @@ describe("properties: continuation tokens", () => {
         if (states.length !== 1 || only === undefined || !isTerminal(only) || only.strategy === "bodyContent") return;
         checked++;
         const world = createWorld(new Map());
-        const resumed = await runStream(world, () => resumeLro(only.continuationToken, commonOptions(world, scenario)));
+        const resumed = await runStream(world, () => resumeLro(only.continuationToken, { ...commonOptions(world, scenario), allowedHosts: ["management.example.com"] }));
         const resumedStates = resumed.events.flatMap((event) => (event.kind === "next" ? [event.state] : []));
         const summary = resumedStates.map((state) => ({ status: state.status, httpStatus: state.httpStatus, strategy: state.strategy }));
         expect({ end: resumed.end, requests: resumed.requests.length, summary }, describeRun(original.record)).toEqual({

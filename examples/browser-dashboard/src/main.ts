@@ -15,8 +15,10 @@ import { TokenStore } from "./token-store.js";
 
 const context: LroContext = {
   origin: location.origin,
-  // The server sends Retry-After: 1; this is the fallback for a response without one.
-  options: { intervalInMs: 1000 },
+  // The server sends Retry-After: 1; this is the fallback for a response without one. Tokens come
+  // back from localStorage, untrusted: only this page's own server is vouched for (loopback is
+  // never trusted by default), so a token naming any other host is refused before a request.
+  options: { intervalInMs: 1000, allowedHosts: [location.host] },
 };
 const store = new TokenStore();
 const rows = new Map<string, FollowedRow>();

@@ -35,7 +35,8 @@ export function startOperation(context: LroContext, kind: OperationKind, widget:
 
 /**
  * Follows an operation from a stored continuation token. A token `resumeLro` refuses (it throws
- * a `TypeError` at once) becomes the stream's error, so the row can show it.
+ * at once: a `TypeError` for a malformed one, an `LroUrlRejectedError` for one naming a host the
+ * options do not trust) becomes the stream's error, so the row can show it.
  */
 export function resumeOperation(context: LroContext, token: string): Observable<LroState> {
   return defer(() => resumeLro(token, context.options));

@@ -253,7 +253,7 @@ export function useFaultHarness(serverOptions: ArmServerOptions = {}): FaultHarn
     async resumeToEnd(token, operationId, overrides = {}, server = harness.server) {
       expect(token, "the error carries a continuation token").toEqual(expect.any(String));
       server.setHooks(undefined);
-      const resumed = await run(resumeLro(token!, harness.options(overrides)));
+      const resumed = await run(resumeLro(token!, { allowedHosts: [new URL(server.url).host], ...harness.options(overrides) }));
       expect(resumed.error).toBeUndefined();
       harness.expectTrueEnd(resumed, operationId, server);
       return resumed;

@@ -87,6 +87,6 @@ export async function resumeScenario(
   timeoutInMs: number,
 ): Promise<ScenarioRun> {
   const world = createWorld(routes, startAt);
-  const record = await runStream(world, () => resumeLro(token, commonOptions(world, scenario, timeoutInMs)));
+  const record = await runStream(world, () => resumeLro(token, { ...commonOptions(world, scenario, timeoutInMs), allowedHosts: ["management.example.com"] }));
   return { world, routes, record };
 }
