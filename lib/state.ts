@@ -25,10 +25,15 @@ export type FinalStateVia = "azure-async-operation" | "location" | "original-uri
 
 /** The error object an Azure service reports for a failed or canceled operation (ARM error shape). */
 export interface LroErrorDetail {
+  /** The service's error code (`"QuotaExceeded"`, `"Conflict"`, …): what code should branch on. A code the body gave as a number is its string; none: `"UnknownError"`. */
   readonly code: string;
+  /** The service's message for people (`""` when the body had none). */
   readonly message: string;
+  /** What the error is about: a property, a resource name, when the service says. */
   readonly target?: string;
+  /** More specific errors, each of the same shape (for a deployment: one per failed resource). */
   readonly details?: readonly LroErrorDetail[];
+  /** Service-specific data, as the service sent it; not part of the ARM contract. */
   readonly innererror?: unknown;
 }
 
@@ -64,29 +69,41 @@ export interface LroStateBase {
 
 /** An operation that has not finished. */
 export interface LroRunningState extends LroStateBase {
+  /** `running` once a response says so; `notStarted` where nothing has answered yet (an SDK poller not started, a watched token before its first poll). */
   readonly status: "notStarted" | "running";
+  /** No result before the operation succeeds. */
   readonly result?: undefined;
+  /** No error while it runs. */
   readonly error?: undefined;
 }
 
 /** An operation that succeeded; `result` is the final resource or body (after `processResult`). */
 export interface LroSucceededState<TResult = unknown> extends LroStateBase {
+  /** The operation succeeded: the last state of its stream. */
   readonly status: "succeeded";
+  /** The final resource or body (after `processResult`); `undefined` for a DELETE or a 204. */
   readonly result: TResult;
+  /** No error on success. */
   readonly error?: undefined;
 }
 
 /** An operation the service reports as failed; `error` is the service's error object when it sent one. */
 export interface LroFailedState extends LroStateBase {
+  /** The service reports the operation as failed: the last state of its stream. */
   readonly status: "failed";
+  /** No result for a failed operation. */
   readonly result?: undefined;
+  /** The service's error object, when it sent one. */
   readonly error?: LroErrorDetail;
 }
 
 /** An operation the service reports as canceled. */
 export interface LroCanceledState extends LroStateBase {
+  /** The service reports the operation as canceled: the last state of its stream. */
   readonly status: "canceled";
+  /** No result for a canceled operation. */
   readonly result?: undefined;
+  /** The service's error object, when it sent one. */
   readonly error?: LroErrorDetail;
 }
 
@@ -111,12 +128,27 @@ export type LroState<TResult = unknown> =
 /** A state whose operation has finished. */
 export type LroTerminalState<TResult = unknown> = Extract<LroState<TResult>, { status: LroTerminalStatus }>;
 
-/** Whether a status is final. */
+/**
+ * Whether a status is final: `succeeded`, `failed` or `canceled`.
+ *
+ * @example
+ * ```ts
+ * const finished = hub.states$.pipe(map((byId) => [...byId.values()].filter((state) => isTerminalStatus(state.status)).length));
+ * ```
+ */
 export function isTerminalStatus(status: LroStatus): status is LroTerminalStatus {
   return status === "succeeded" || status === "failed" || status === "canceled";
 }
 
-/** Whether a state is final: the last one its stream emits. */
+/**
+ * Whether a state is final: the last one its stream emits. Narrows it to
+ * {@link LroTerminalState}.
+ *
+ * @example
+ * ```ts
+ * states$.pipe(filter(isTerminalState)).subscribe((state) => console.log(`${state.status} after ${state.pollCount} polls`));
+ * ```
+ */
 export function isTerminalState<TResult>(state: LroState<TResult>): state is LroTerminalState<TResult> {
   return isTerminalStatus(state.status);
 }
@@ -132,6 +164,13 @@ const statusByWord: ReadonlyMap<string, LroTerminalStatus> = new Map([
 /**
  * Maps a service status word to an {@link LroStatus}: case-insensitive and exact, so `NotSucceeded`,
  * `Canceling` or any word a resource provider invents means the operation is still running.
+ *
+ * @example
+ * ```ts
+ * statusFromWord("Succeeded"); // "succeeded" ("Completed" too)
+ * statusFromWord("CANCELLED"); // "canceled"
+ * statusFromWord("NotSucceeded"); // "running": not a status word rx-lro knows as final
+ * ```
  */
 export function statusFromWord(word: string): LroStatus {
   return statusByWord.get(word.trim().toLowerCase()) ?? "running";

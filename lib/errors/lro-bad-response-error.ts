@@ -6,6 +6,15 @@ import { LroError } from "./lro-error.js";
  * Raised when a response cannot be followed: an empty or invalid JSON body where one is required,
  * a status monitor without a `status`, or an accepted DELETE/POST that says nothing about how to
  * track it.
+ *
+ * @example
+ * ```ts
+ * beginLro(request, { pipeline }).subscribe({
+ *   error: (error: unknown) => {
+ *     if (error instanceof LroBadResponseError) console.error(`HTTP ${error.response?.status}: a response rx-lro cannot follow`, error.message);
+ *   },
+ * });
+ * ```
  */
 export class LroBadResponseError extends LroError {
   override readonly name = "LroBadResponseError";

@@ -6,6 +6,17 @@ let attach: (error: LroError, state: LroState) => void;
  * The base of every error an rx-lro stream raises. It carries the last state observed before the
  * error and that state's continuation token, so a caller can resume the operation with
  * {@link resumeLro} once the cause is gone: the operation itself keeps running on the service.
+ *
+ * @example
+ * ```ts
+ * beginLro(request, { pipeline, timeoutInMs: 10 * 60_000 }).subscribe({
+ *   next: render,
+ *   error: (error: unknown) => {
+ *     // Struck after the first response: the operation still runs on the service; keep its token to resume it.
+ *     if (error instanceof LroError && error.continuationToken !== undefined) localStorage.setItem("lro", error.continuationToken);
+ *   },
+ * });
+ * ```
  */
 export abstract class LroError extends Error {
   #state: LroState | undefined;

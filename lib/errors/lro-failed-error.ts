@@ -5,6 +5,16 @@ import { LroError } from "./lro-error.js";
 /**
  * Raised by {@link lroResult} when the service reports the operation as failed. The stream of
  * states itself does not error: it emits the failed state and completes.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   const widget = await firstValueFrom(beginLro(request, { pipeline }).pipe(lroResult()));
+ *   console.log("created", widget);
+ * } catch (error) {
+ *   if (error instanceof LroFailedError) console.error(`${error.state.error?.code}: ${error.state.error?.message}`);
+ * }
+ * ```
  */
 export class LroFailedError extends LroError {
   override readonly name = "LroFailedError";

@@ -1,7 +1,18 @@
 import type { LroState } from "../state.js";
 import { LroError } from "./lro-error.js";
 
-/** Raised when an operation has not reached a terminal state within `timeoutInMs`. */
+/**
+ * Raised when an operation has not reached a terminal state within `timeoutInMs`.
+ *
+ * @example
+ * ```ts
+ * beginLro(request, { pipeline, timeoutInMs: 5 * 60_000 }).subscribe({
+ *   error: (error: unknown) => {
+ *     if (error instanceof LroTimeoutError) console.warn(`still running after ${error.timeoutInMs} ms; resume with`, error.continuationToken);
+ *   },
+ * });
+ * ```
+ */
 export class LroTimeoutError extends LroError {
   override readonly name = "LroTimeoutError";
   /** The deadline that passed. */

@@ -83,7 +83,7 @@ function checkMaxConcurrentPolls(value: unknown): number {
  * ```ts
  * const hub = createLroHub({ pipeline, maxConcurrentPolls: 4 });
  * const deployment$ = hub.watch(state.continuationToken); // in as many components as you like
- * hub.summary$.subscribe(({ running, failed }) => render(running, failed));
+ * hub.summary$.subscribe(({ running, succeeded, failed }) => header.render(running, succeeded, failed));
  * ```
  */
 export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> = {}): LroHub<TResult> {

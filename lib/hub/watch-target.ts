@@ -17,6 +17,7 @@ export interface LroPollingTarget {
   readonly requestUrl?: string;
   /** What the polling URL is. @defaultValue "azureAsyncOperation" */
   readonly strategy?: "azureAsyncOperation" | "operationLocation" | "location";
+  /** How the result is fetched once it succeeds, as the operation's Swagger declares it. @defaultValue by method, as `beginLro` */
   readonly finalStateVia?: FinalStateVia;
   /** Lets an operation on `http://` be polled (core-rest-pipeline refuses http otherwise). */
   readonly allowInsecureConnection?: boolean;

@@ -128,7 +128,8 @@ export function coreLroStateFromOperation(operation: TrackedOperation): string {
  *
  * @example
  * ```ts
- * const poller = client.widgets.beginCreateOrUpdate(rg, name, widget, { resumeFrom: toCoreLroState(token) });
+ * // An Azure SDK client takes over an operation rx-lro began (or followed):
+ * const poller = await computeClient.virtualMachines.beginStart(rg, vm, { resumeFrom: toCoreLroState(token) });
  * ```
  */
 export function toCoreLroState(continuationToken: string): string {

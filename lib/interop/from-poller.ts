@@ -30,7 +30,9 @@ interface StatusOperationState<TResult> {
  * legacy v2 `PollerLike`. Only what the bridge uses is required.
  */
 export interface SdkPollerLike<TResult, TState = unknown> {
+  /** Calls `callback` with the poller's state after each poll; returns what stops the calls. */
   onProgress(callback: (state: TState) => void): CancelOnProgress;
+  /** Polls until the operation ends and resolves with its result; the signal stops the SDK's polling. */
   pollUntilDone(options?: AbortSignalOption): PromiseLike<TResult>;
   /** v3 */
   readonly operationState?: unknown;
@@ -79,7 +81,7 @@ function currentState(poller: Pick<SdkPollerLike<unknown>, "operationState" | "g
  *
  * @example
  * ```ts
- * const poller = await client.virtualMachines.beginStart(rg, vm);
+ * const poller = await computeClient.virtualMachines.beginStart(rg, vm);
  * fromPoller(poller).subscribe((state) => console.log(state.status));
  * ```
  */
