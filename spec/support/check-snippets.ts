@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import ts from "typescript";
-import { publicEntries, publicExports, repositoryCompilerOptions } from "./public-api.js";
+import { cachingHost, publicEntries, publicExports, repositoryCompilerOptions } from "./public-api.js";
 import type { CodeBlock } from "./readme-blocks.js";
 
 /** One line of a prelude and the name it brings into scope. */
@@ -97,8 +97,6 @@ export function isAngularBlock(block: Pick<CodeBlock, "code" | "section">): bool
 }
 
 let exportsImported: PreludeLine[] | undefined;
-/** The last program of each kind: the next check reuses its unchanged files (lib/, node_modules types). */
-const previousPrograms = new Map<boolean, ts.Program>();
 
 /** Every export of the public entries, imported under its own name (types as types). */
 function publicImports(): PreludeLine[] {
@@ -190,16 +188,7 @@ export function checkSnippets(blocks: readonly CodeBlock[], root = process.cwd()
     const roots = [...files].filter(([, { block }]) => isAngularBlock(block) === angular).map(([file]) => file);
     if (roots.length === 0) continue;
     const options: ts.CompilerOptions = angular ? { ...base, experimentalDecorators: true } : base;
-    const host = ts.createCompilerHost(options, true);
-    const { getSourceFile, fileExists, readFile } = host;
-    host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-      const text = texts.get(resolve(fileName));
-      return text === undefined ? getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate) : ts.createSourceFile(fileName, text, languageVersion, true);
-    };
-    host.fileExists = (fileName) => texts.has(resolve(fileName)) || fileExists.call(host, fileName);
-    host.readFile = (fileName) => texts.get(resolve(fileName)) ?? readFile.call(host, fileName);
-    const program = ts.createProgram(texts.has(shim) ? [...roots, shim] : roots, options, host, previousPrograms.get(angular));
-    previousPrograms.set(angular, program);
+    const program = ts.createProgram(texts.has(shim) ? [...roots, shim] : roots, options, cachingHost(options, texts));
     for (const file of roots) {
       const { block, preludeLines } = files.get(file)!;
       const source = program.getSourceFile(file)!;

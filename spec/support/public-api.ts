@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import ts from "typescript";
 
 /** The package's public entry points: the module specifier and the source file it maps to. */
@@ -13,6 +14,32 @@ export function repositoryCompilerOptions(): ts.CompilerOptions {
   const config = ts.getParsedCommandLineOfConfigFile("tsconfig.json", {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => { throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")); } });
   if (config === undefined) throw new Error("tsconfig.json could not be read");
   return config.options;
+}
+
+const parsed = new Map<string, ts.SourceFile>();
+
+/**
+ * A compiler host that parses each file on disk once per process: the specs make several programs
+ * over the same lib/ and node_modules types (lib.dom.d.ts alone is a megabyte to parse).
+ * `overrides` are files that exist only in memory.
+ */
+export function cachingHost(options: ts.CompilerOptions, overrides: ReadonlyMap<string, string> = new Map()): ts.CompilerHost {
+  const host = ts.createCompilerHost(options, true);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    const text = overrides.get(resolve(fileName));
+    if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true);
+    const key = `${typeof languageVersion === "object" ? JSON.stringify(languageVersion) : languageVersion} ${fileName}`;
+    let source = parsed.get(key);
+    if (source === undefined && !/\.cache\/docs-fixture/.test(fileName)) {
+      source = getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate);
+      if (source !== undefined) parsed.set(key, source);
+    }
+    return source ?? getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate);
+  };
+  host.fileExists = (fileName) => overrides.has(resolve(fileName)) || fileExists.call(host, fileName);
+  host.readFile = (fileName) => overrides.get(resolve(fileName)) ?? readFile.call(host, fileName);
+  return host;
 }
 
 /** One export of an entry point, as its documentation stands. */
@@ -62,7 +89,8 @@ function fencedCode(example: string): string[] {
 
 /** Every export of every public entry point (or of `entries`), read with the compiler as users' editors see it. */
 export function publicExports(entries: readonly { readonly specifier: string; readonly file: string }[] = publicEntries): PublicExport[] {
-  const program = ts.createProgram(entries.map((entry) => entry.file), { ...repositoryCompilerOptions(), noEmit: true });
+  const options = { ...repositoryCompilerOptions(), noEmit: true };
+  const program = ts.createProgram(entries.map((entry) => entry.file), options, cachingHost(options));
   const checker = program.getTypeChecker();
   const result: PublicExport[] = [];
   for (const entry of entries) {
