@@ -1,5 +1,5 @@
 import type { LroState } from "../state.js";
-import { LroError } from "./lro-error.js";
+import { brandErrorClass, LroError } from "./lro-error.js";
 
 /**
  * Raised when the `abortSignal` passed in the options fires. Polling stops and the in-flight
@@ -18,6 +18,10 @@ import { LroError } from "./lro-error.js";
  */
 export class LroAbortedError extends LroError {
   override readonly name = "LroAbortedError";
+
+  static {
+    brandErrorClass(this, "LroAbortedError");
+  }
 
   constructor(state: LroState | undefined, reason: unknown) {
     super("Polling was aborted by the abort signal; the operation may still be running on the service.", {

@@ -1,6 +1,6 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import type { LroState } from "../state.js";
-import { LroError } from "./lro-error.js";
+import { brandErrorClass, LroError } from "./lro-error.js";
 
 /**
  * Raised when a response cannot be followed: an empty or invalid JSON body where one is required,
@@ -18,6 +18,11 @@ import { LroError } from "./lro-error.js";
  */
 export class LroBadResponseError extends LroError {
   override readonly name = "LroBadResponseError";
+
+  static {
+    brandErrorClass(this, "LroBadResponseError");
+  }
+
   /** The response at fault. */
   readonly response: PipelineResponse | undefined;
 

@@ -1,7 +1,7 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import type { LroErrorDetail, LroState } from "../state.js";
 import { describeServiceError } from "./describe-service-error.js";
-import { LroError } from "./lro-error.js";
+import { brandErrorClass, LroError } from "./lro-error.js";
 
 /**
  * Raised when a response has an HTTP status the protocol does not allow at that point: an
@@ -20,6 +20,11 @@ import { LroError } from "./lro-error.js";
  */
 export class LroBadStatusError extends LroError {
   override readonly name = "LroBadStatusError";
+
+  static {
+    brandErrorClass(this, "LroBadStatusError");
+  }
+
   /** The HTTP status received. */
   readonly httpStatus: number;
   /** The response received. */

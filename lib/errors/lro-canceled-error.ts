@@ -1,6 +1,6 @@
 import type { LroCanceledState } from "../state.js";
 import { describeServiceError } from "./describe-service-error.js";
-import { LroError } from "./lro-error.js";
+import { brandErrorClass, LroError } from "./lro-error.js";
 
 /**
  * Raised by {@link lroResult} when the service reports the operation as canceled. The stream of
@@ -18,6 +18,10 @@ import { LroError } from "./lro-error.js";
  */
 export class LroCanceledError extends LroError {
   override readonly name = "LroCanceledError";
+
+  static {
+    brandErrorClass(this, "LroCanceledError");
+  }
 
   /** The terminal state the service reported. */
   override get state(): LroCanceledState {

@@ -1,6 +1,6 @@
 import type { LroFailedState } from "../state.js";
 import { describeServiceError } from "./describe-service-error.js";
-import { LroError } from "./lro-error.js";
+import { brandErrorClass, LroError } from "./lro-error.js";
 
 /**
  * Raised by {@link lroResult} when the service reports the operation as failed. The stream of
@@ -18,6 +18,10 @@ import { LroError } from "./lro-error.js";
  */
 export class LroFailedError extends LroError {
   override readonly name = "LroFailedError";
+
+  static {
+    brandErrorClass(this, "LroFailedError");
+  }
 
   /** The terminal state the service reported. */
   override get state(): LroFailedState {

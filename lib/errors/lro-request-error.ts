@@ -1,4 +1,4 @@
-import { LroError } from "./lro-error.js";
+import { brandErrorClass, LroError } from "./lro-error.js";
 
 /**
  * Raised when a poll or final GET could not be sent or answered at all (connection refused or
@@ -17,6 +17,10 @@ import { LroError } from "./lro-error.js";
  */
 export class LroRequestError extends LroError {
   override readonly name = "LroRequestError";
+
+  static {
+    brandErrorClass(this, "LroRequestError");
+  }
 
   constructor(during: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);

@@ -1,5 +1,5 @@
 import type { LroState } from "../state.js";
-import { LroError } from "./lro-error.js";
+import { brandErrorClass, LroError } from "./lro-error.js";
 
 /**
  * Raised when an operation has not reached a terminal state within `timeoutInMs`.
@@ -15,6 +15,11 @@ import { LroError } from "./lro-error.js";
  */
 export class LroTimeoutError extends LroError {
   override readonly name = "LroTimeoutError";
+
+  static {
+    brandErrorClass(this, "LroTimeoutError");
+  }
+
   /** The deadline that passed. */
   readonly timeoutInMs: number;
 

@@ -1,4 +1,4 @@
-import { LroError } from "./lro-error.js";
+import { brandErrorClass, LroError } from "./lro-error.js";
 
 /**
  * Raised instead of sending a request to a URL the service handed out that rx-lro will not follow:
@@ -17,6 +17,11 @@ import { LroError } from "./lro-error.js";
  */
 export class LroUrlRejectedError extends LroError {
   override readonly name = "LroUrlRejectedError";
+
+  static {
+    brandErrorClass(this, "LroUrlRejectedError");
+  }
+
   /** The URL refused (truncated when very long). */
   readonly url: string;
 
