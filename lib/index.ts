@@ -39,7 +39,7 @@ export {
   LroTimeoutError,
   LroUrlRejectedError,
 } from "./errors/index.js";
-export { createLroHub, type LroHub, type LroHubOptions, type LroSummary } from "./hub/create-lro-hub.js";
+export { createLroHub, type LroHub, type LroHubBeginOptions, type LroHubOptions, type LroSummary } from "./hub/create-lro-hub.js";
 export type { LroPollingTarget, LroWatchTarget } from "./hub/watch-target.js";
 export { fromPoller, type LroBridgedState, type SdkPollerLike } from "./interop/from-poller.js";
 export { toCoreLroState } from "./interop/core-lro-state.js";

@@ -336,15 +336,18 @@ export function notStartedState<TResult>(operation: TrackedOperation, options: R
  * The states of an operation restored from a continuation token: the first poll goes out after
  * `firstPollDelayInMs` (at once by default: the token does not know how long ago it was
  * written), or, for an operation that had finished without polling, it emits how it ended.
+ * `originTrusted` skips the check of the token's own host: for an operation this process began
+ * itself (a hub's `begin`), whose token is not outside input.
  */
 export function followTrackedOperation<TResult>(
   strategy: PollingStrategy,
   operation: TrackedOperation,
   options: ResolvedLroOptions<TResult>,
   firstPollDelayInMs = 0,
+  originTrusted = false,
 ): Observable<LroState<TResult>> {
   return defer(() => {
-    checkResumedOrigin(operation.requestUrl, options.allowedHosts);
+    if (!originTrusted) checkResumedOrigin(operation.requestUrl, options.allowedHosts);
     if (operation.finishedAs !== undefined) {
       const reading: Reading = { status: operation.finishedAs, providerStatus: operation.finishedAs, body: undefined };
       return of(makeState(operation, reading, { pollCount: 0 }, options));

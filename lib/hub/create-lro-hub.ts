@@ -9,8 +9,12 @@ import {
   shareReplay,
   startWith,
   Subject,
+  switchMap,
+  take,
   tap,
 } from "rxjs";
+import { beginLro, type LroRequest } from "../begin-lro.js";
+import type { LroPollingOperator } from "../engine/polling-operator.js";
 import { followTrackedOperation, notStartedState } from "../engine/follow-operation.js";
 import { checkResumedOperation } from "../http/url-policy.js";
 import { resolveOptions, type LroOptions } from "../options.js";
@@ -33,6 +37,12 @@ export interface LroHubOptions<TResult = unknown> extends LroOptions<TResult> {
   readonly paused$?: Observable<boolean>;
 }
 
+/** Options of {@link LroHub.begin}. */
+export interface LroHubBeginOptions<TResult = unknown> {
+  /** Reads the initial response (see {@link beginLro}); the hub's options are its defaults. @defaultValue `armPolling()` */
+  readonly polling?: LroPollingOperator<TResult>;
+}
+
 /** How many watched operations are in each status. */
 export type LroSummary = Readonly<Record<LroStatus, number>> & { readonly total: number };
 
@@ -49,6 +59,20 @@ export interface LroHub<TResult = unknown> {
    * cloud host (over https) nor in `allowedHosts` throws an `LroUrlRejectedError`.
    */
   watch(target: LroWatchTarget): Observable<LroState<TResult>>;
+  /**
+   * Starts an operation on the hub: each subscription sends the initial request (through the
+   * hub's pipeline, not retried), and from its first response on the operation is the hub's,
+   * exactly as if it were watched: one shared poll loop under the request budget, listed in
+   * `states$`, and joined by any `watch` of one of its states or its token. Unsubscribing leaves
+   * the loop like any watcher (it stops when the last one leaves), never the operation on the
+   * service. The operation's own URLs are trusted as the hub's: its token is not outside input.
+   *
+   * @param request The initial request, as {@link beginLro} takes it.
+   * @param options `polling`: the operator that reads the initial response. @defaultValue ARM polling
+   */
+  begin(request: LroRequest, options?: LroHubBeginOptions<TResult>): Observable<LroState<TResult>>;
+  /** The key of an operation in {@link LroHub.states$}: the same for its token, any of its states, or its polling target. */
+  idOf(target: LroWatchTarget): string;
   /** The latest state of every operation watched so far, by id, on any change (batched). */
   readonly states$: Observable<ReadonlyMap<string, LroState<TResult>>>;
   /** Counts by status of {@link LroHub.states$}. */
@@ -61,6 +85,8 @@ export interface LroHub<TResult = unknown> {
 
 interface Entry<TResult> {
   states$: Observable<LroState<TResult>>;
+  /** Begun by this hub (`begin`): its URLs are the app's own, not outside input. */
+  readonly originTrusted: boolean;
   latest: LroState<TResult> | undefined;
   latestAt: number;
 }
@@ -84,6 +110,9 @@ function checkMaxConcurrentPolls(value: unknown): number {
  * const hub = createLroHub({ pipeline, maxConcurrentPolls: 4 });
  * const deployment$ = hub.watch(state.continuationToken); // in as many components as you like
  * hub.summary$.subscribe(({ running, succeeded, failed }) => header.render(running, succeeded, failed));
+ *
+ * // Begun on the hub: a drawer watching `states$` and a detail page share its one loop.
+ * hub.begin({ url: widgetUrl, method: "PUT", json: widget }).subscribe((state) => show(state.status));
  * ```
  */
 export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> = {}): LroHub<TResult> {
@@ -95,8 +124,9 @@ export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> 
   const latestById = new Map<string, LroState<TResult>>();
   const changed = new Subject<void>();
 
-  function createEntry(target: ReturnType<typeof resolveTarget>): Entry<TResult> {
+  function createEntry(target: ReturnType<typeof resolveTarget>, originTrusted: boolean): Entry<TResult> {
     const entry: Entry<TResult> = {
+      originTrusted,
       latest: target.known as LroState<TResult> | undefined,
       latestAt: resolved.scheduler.now(),
       states$: undefined as unknown as Observable<LroState<TResult>>,
@@ -107,7 +137,7 @@ export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> 
       const operation = latest === undefined ? target.operation : resolveTarget(latest).operation;
       // Never poll sooner than the last response asked, even across a restart of the loop.
       const due = latest?.nextPollInMs === undefined ? 0 : entry.latestAt + latest.nextPollInMs - resolved.scheduler.now();
-      return followTrackedOperation(strategiesByName[operation.strategy], operation, gated, Math.max(0, due)).pipe(
+      return followTrackedOperation(strategiesByName[operation.strategy], operation, gated, Math.max(0, due), originTrusted).pipe(
         startWith(latest ?? notStartedState(operation, gated)),
       );
     });
@@ -149,17 +179,41 @@ export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> 
     changed.next();
   };
 
+  const entryOf = (target: ReturnType<typeof resolveTarget>, originTrusted: boolean): Entry<TResult> => {
+    let entry = entries.get(target.id);
+    if (entry === undefined) {
+      entry = createEntry(target, originTrusted);
+      entries.set(target.id, entry);
+    }
+    return entry;
+  };
+
   return {
     watch(target) {
       const resolvedTarget = resolveTarget(target);
-      // Whatever its route (a token, a stored state, a polling URL), it is untrusted: checked before anything is sent.
-      checkResumedOperation(resolvedTarget.operation, resolved.allowedHosts);
-      let entry = entries.get(resolvedTarget.id);
-      if (entry === undefined) {
-        entry = createEntry(resolvedTarget);
-        entries.set(resolvedTarget.id, entry);
-      }
-      return entry.states$;
+      // Whatever its route (a token, a stored state, a polling URL), it is untrusted: checked before
+      // anything is sent. Only an operation this hub began itself is known already, whatever the route.
+      if (entries.get(resolvedTarget.id)?.originTrusted !== true) checkResumedOperation(resolvedTarget.operation, resolved.allowedHosts);
+      return entryOf(resolveTarget(target), false).states$;
+    },
+    begin(request, beginOptions = {}) {
+      // Only the first state is read from beginLro: the hub's loop, under its gate, polls from there.
+      const polling = beginOptions.polling;
+      return beginLro<TResult>(request, { intervalJitter: 0.2, ...common, ...(polling === undefined ? {} : { polling }) }).pipe(
+        take(1),
+        switchMap((first) => {
+          const target = resolveTarget(first);
+          const entry = entryOf(target, true);
+          if (entry.latest === undefined) {
+            entry.latest = first;
+            entry.latestAt = resolved.scheduler.now();
+          }
+          return entry.states$;
+        }),
+      );
+    },
+    idOf(target) {
+      return resolveTarget(target).id;
     },
     states$,
     summary$,

@@ -24,6 +24,14 @@ function setup(hubOptions: Parameters<typeof createLroHub>[0] = {}) {
 const running = { status: 200, headers: { "retry-after": "1" }, body: { status: "Running" } };
 const succeeded = { status: 200, body: { status: "Succeeded" } };
 
+async function firstSnapshot(hub: ReturnType<typeof createLroHub>, scheduler: Parameters<typeof advance>[0]) {
+  let snapshot: ReadonlyMap<string, LroState> | undefined;
+  const subscription = hub.states$.subscribe((states) => (snapshot = states));
+  await advance(scheduler, () => snapshot !== undefined);
+  subscription.unsubscribe();
+  return snapshot!;
+}
+
 describe("createLroHub", () => {
   it("shares one poll loop among all watchers of an operation", async () => {
     const { scheduler, service, hub } = setup();
@@ -160,6 +168,81 @@ describe("createLroHub", () => {
     expect(service.log).toEqual([`PUT ${url} @0`, `GET ${monitor(1)} @5000`, `GET ${url} @5000`]);
     expect(run.values.map((state) => state.status)).toEqual(["running", "succeeded"]);
     expect(run.values.at(-1)!.result).toEqual({ id: "w" });
+  });
+
+  describe("begin", () => {
+    const url = `${origin}/widgets/w`;
+    const created = { status: 201, headers: { "azure-asyncoperation": monitor(1), "retry-after": "5" }, body: { provisioningState: "Accepted" } };
+
+    it("sends the initial request on subscribe and shares one loop with every watcher from the first response on", async () => {
+      const { scheduler, service, hub } = setup();
+      service.on("PUT", url, created).on("GET", monitor(1), running, succeeded).on("GET", url, { status: 200, body: { id: "w" } });
+      const detail = record(hub.begin({ url, method: "PUT", json: { n: 1 } }), scheduler);
+      await advance(scheduler, () => detail.values.length === 1);
+      // The drawer joins by the state it saw in states$; a second page joins by the token.
+      const [id, listed] = [...(await firstSnapshot(hub, scheduler))][0]!;
+      expect(id).toBe(hub.idOf(detail.values[0]!));
+      const drawer = record(hub.watch(listed), scheduler);
+      const page = record(hub.watch(listed.continuationToken), scheduler);
+      await advance(scheduler, () => detail.completed && drawer.completed && page.completed);
+
+      expect(service.log).toEqual([`PUT ${url} @0`, `GET ${monitor(1)} @5000`, `GET ${monitor(1)} @6000`, `GET ${url} @6000`]);
+      expect(detail.values.map((state) => state.status)).toEqual(["running", "running", "succeeded"]);
+      expect(drawer.values).toEqual(detail.values);
+      expect(page.values).toEqual(detail.values);
+      expect(detail.values.at(-1)!.result).toEqual({ id: "w" });
+      expect(hub.idOf(detail.values.at(-1)!)).toBe(id);
+    });
+
+    it("is cold: each subscription sends its own initial request, and nothing is sent before", async () => {
+      const { scheduler, service, hub } = setup();
+      service.on("PUT", url, { status: 200, body: { provisioningState: "Succeeded", id: "w" } });
+      const begun = hub.begin({ url, method: "PUT" });
+      await advanceTo(scheduler, 100);
+      expect(service.requests).toHaveLength(0);
+      const first = await runToEnd(begun, scheduler);
+      const second = await runToEnd(begun, scheduler);
+      expect(service.log).toEqual([`PUT ${url} @100`, `PUT ${url} @100`]);
+      expect(first.values.map((state) => state.status)).toEqual(["succeeded"]);
+      expect(second.values.map((state) => state.status)).toEqual(["succeeded"]);
+    });
+
+    it("errors with the service's error on an initial 4xx, and lists nothing", async () => {
+      const { scheduler, service, hub } = setup();
+      service.on("PUT", url, { status: 400, body: { error: { code: "InvalidName", message: "The name is invalid." } } });
+      const run = await runToEnd(hub.begin({ url, method: "PUT" }), scheduler);
+      expect(run.error).toMatchObject({ name: "LroBadStatusError", httpStatus: 400, error: { code: "InvalidName" } });
+      expect((await firstSnapshot(hub, scheduler)).size).toBe(0);
+    });
+
+    it("polls under the hub's budget, and stops polling (never the operation) when the last watcher leaves", async () => {
+      const { scheduler, service, hub } = setup({ maxConcurrentPolls: 1 });
+      service.on("PUT", url, created).on("GET", monitor(1), { status: 200, hang: true });
+      const begun = record(hub.begin({ url, method: "PUT" }), scheduler);
+      await advance(scheduler, () => service.requests.length === 2);
+      expect(hub.load).toEqual({ inFlight: 1, queued: 0 });
+      begun.subscription.unsubscribe();
+      expect(service.requests[1]!.aborted()).toBe(true);
+      expect(scheduler.actions).toHaveLength(0);
+      expect(service.requests.filter((request) => request.method === "DELETE")).toEqual([]);
+    });
+
+    it("follows its own operation's host even when allowedHosts does not list it (its token is not outside input)", async () => {
+      const { scheduler, service, hub } = setup({ allowedHosts: ["elsewhere.example"] });
+      service.on("PUT", url, created).on("GET", monitor(1), succeeded).on("GET", url, { status: 200, body: { id: "w" } });
+      const begun = record(hub.begin({ url, method: "PUT" }), scheduler);
+      await advance(scheduler, () => begun.values.length === 1);
+      // Its own token joins it: the hub began it.
+      const joined = record(hub.watch(begun.values[0]!.continuationToken), scheduler);
+      await advance(scheduler, () => begun.completed && joined.completed);
+      expect(begun.values.map((state) => state.status)).toEqual(["running", "succeeded"]);
+      expect(joined.values).toEqual(begun.values);
+      // A token from outside naming the same host (another operation) is still refused, at the call.
+      expect(() => hub.watch({ pollingUrl: `${origin}/operations/2`, method: "PUT", requestUrl: `${origin}/widgets/v` })).toThrow(
+        expect.objectContaining({ name: "LroUrlRejectedError" }),
+      );
+      expect(service.log).toEqual([`PUT ${url} @0`, `GET ${monitor(1)} @5000`, `GET ${url} @5000`]);
+    });
   });
 
   it("refuses a bad maxConcurrentPolls", () => {
