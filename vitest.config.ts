@@ -1,6 +1,9 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // lib/angular imports the core as its package name (so the built entry shares the core's
+  // build, one copy of each class): in the sources, that name is lib/index.ts.
+  resolve: { alias: [{ find: /^rx-lro$/, replacement: new URL("./lib/index.ts", import.meta.url).pathname }] },
   test: {
     include: ["spec/**/*.spec.ts"],
     // The browser end-to-end suite needs Chromium and runs on its own: `npm run test:e2e`.

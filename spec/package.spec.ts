@@ -1,7 +1,7 @@
 // The published shape: `npm run build` emits ESM, CJS and typings that the exports map names,
 // and both module formats expose the same public API.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -38,7 +38,48 @@ describe("the package", () => {
     const declarations = readFileSync(join(outDir, "index.d.ts"), "utf8").split("\n");
     const code = declarations.filter((line) => !/^\s*(\*|\/\*\*|\/\/)/.test(line));
     expect(code.filter((line) => /[:<,(|]\s*any\b/.test(line))).toEqual([]);
-  }, 60_000);
+  }, 180_000);
+
+  it("keeps Angular out of the core: rx-lro/angular is its own entry, importing the core by name", () => {
+    // The core entry and every chunk it loads (and rx-lro/testing): none names Angular.
+    const builtOutsideAngular = readdirSync(outDir, { recursive: true, encoding: "utf8" }).filter((file) => /\.(c?js|d\.c?ts)$/.test(file) && !file.startsWith("angular"));
+    expect(builtOutsideAngular).toEqual(expect.arrayContaining(["index.js", "index.cjs", "index.d.ts", "index.d.cts"]));
+    for (const file of builtOutsideAngular) {
+      expect(readFileSync(join(outDir, file), "utf8"), file).not.toMatch(/@angular\//);
+    }
+    const angular = packageJson.exports["./angular"]!;
+    for (const file of [angular.import.default, angular.import.types, angular.require.default, angular.require.types]) {
+      const text = readFileSync(join(outDir, file.replace("./dist/", "")), "utf8");
+      expect(text, file).toMatch(/from ['"]rx-lro['"]|require\(['"]rx-lro['"]\)/);
+      // The core is imported, never bundled a second time.
+      expect(text, file).not.toMatch(/class LroError|function beginLro/);
+    }
+    expect(readFileSync(join(outDir, "angular", "index.js"), "utf8")).toMatch(/from ['"]@angular\/core['"]/);
+  });
+
+  it("keeps Angular out of the core's sources: nothing lib/index.ts reaches imports @angular or lib/angular", () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, "utf8");
+      for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)) {
+        expect(specifier, file).not.toMatch(/^@angular\/|\/angular\//);
+        if (specifier!.startsWith(".")) visit(join(file, "..", specifier!.replace(/\.js$/, ".ts")));
+      }
+    };
+    visit(join("lib", "index.ts"));
+    expect(seen.size).toBeGreaterThan(20);
+  });
+
+  it("declares Angular an optional peer, and rx-lro/angular imports only what the peers provide", () => {
+    const manifest = packageJson as unknown as { peerDependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional: boolean }> };
+    expect(manifest.peerDependencies["@angular/core"]).toBe("^20.0.0 || ^21.0.0");
+    expect(manifest.peerDependencies["@angular/common"]).toBe(manifest.peerDependencies["@angular/core"]);
+    expect(manifest.peerDependenciesMeta).toEqual({ "@angular/common": { optional: true }, "@angular/core": { optional: true } });
+    const imported = new Set([...readFileSync(join(outDir, "angular", "index.js"), "utf8").matchAll(/from ['"]([^'"]+)['"]/g)].map(([, name]) => name));
+    expect([...imported].sort()).toEqual(["@angular/common", "@angular/common/http", "@angular/core", "@azure/core-rest-pipeline", "rx-lro", "rxjs"]);
+  });
 
   it("builds rx-lro/testing as its own entry, ESM and CJS alike, with typings", async () => {
     const entry = packageJson.exports["./testing"]!;
