@@ -82,6 +82,14 @@ describe("fromAngularHttpClient", () => {
     controller.verify();
   });
 
+  it("honours the request's own timeout: cancels Angular's request and fails with a TimeoutError", async () => {
+    const { client, controller } = setup();
+    const response = client.sendRequest(createPipelineRequest({ url, method: "GET", timeout: 20 }));
+    const sent = controller.expectOne(url);
+    await expect(response).rejects.toMatchObject({ name: "TimeoutError", message: "No response within 20 ms" });
+    expect(sent.cancelled).toBe(true);
+  });
+
   it("refuses a body it cannot send, and a non-HttpClient, with a TypeError", async () => {
     const { client } = setup();
     await expect(client.sendRequest(createPipelineRequest({ url, method: "PUT", body: (() => new ReadableStream()) as never }))).rejects.toThrow(TypeError);
