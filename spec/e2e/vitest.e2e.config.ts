@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     root: packageRoot(dirname(fileURLToPath(import.meta.url))),
     include: ["spec/e2e/**/*.spec.ts"],
+    // Needs the Angular example built first: `npm run test:portal` runs it (vitest.portal.config.ts).
+    exclude: ["spec/e2e/angular-portal.spec.ts"],
     // One browser, one server, tests in order.
     fileParallelism: false,
     testTimeout: 30_000,
