@@ -124,7 +124,8 @@ function checkDependencies(library: PackageJson): void {
 /** `ng build` of one configuration (production, optimized). */
 export async function buildPortal(build: PortalBuild): Promise<string> {
   const ng = join(portalDir, "node_modules", "@angular", "cli", "bin", "ng.js");
-  await run(process.execPath, [ng, "build", ...(build === "zone" ? ["--configuration", "zone"] : []), "--progress=false"], portalDir);
+  // --stats-json: the esbuild metafile, for bundle-report.ts.
+  await run(process.execPath, [ng, "build", ...(build === "zone" ? ["--configuration", "zone"] : []), "--stats-json", "--progress=false"], portalDir);
   return buildDir(build);
 }
 

@@ -19,7 +19,7 @@ export const appConfig: ApplicationConfig = {
       // The embedded server answers Retry-After: 1; the fallback interval is for services that do not.
       { defaults: { intervalInMs: 1000 }, allowedHosts: [apiHost(api)] },
       withAngularHttpClient(),
-      withPersistence(globalThis.localStorage, { key: "portal:operations" }),
+      withPersistence(() => localStorage, { key: "portal:operations" }),
     ),
     // Operations that were running when the page was left go on where they were.
     provideAppInitializer(() => {
