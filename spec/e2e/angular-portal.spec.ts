@@ -344,3 +344,42 @@ describe.each(["zoneless", "zone"] as const)("the portal, %s build", (build: Por
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe("the portal, cross-origin (the server's --cors)", () => {
+  let workDir: string;
+  let api: ArmServer;
+  let pages: ArmServer;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), "rx-lro-portal-cors-"));
+    api = await startArmServer({ cors: true, duration: 1500 });
+    pages = await startArmServer({ staticDir: buildDir("zoneless") });
+    context = await chromium.launchPersistentContext(join(workDir, "profile"), { executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  }, 30_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await api?.close();
+    await pages?.close();
+    if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it("creates a widget on the API's origin, from a page on another", async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(`${pages.url}/?api=${encodeURIComponent(api.url)}`);
+    await page.waitForFunction(() => window.portalDiagnostics !== undefined);
+    await page.fill("[data-name]", "remote");
+    await page.fill("[data-duration]", "1500");
+    await page.click("[data-create]");
+    await page.waitForSelector('li.op[data-label="Create remote"][data-status="succeeded"]', { timeout: 10_000 });
+    const [operation] = api.operations();
+    expect(operation?.status).toBe("Succeeded");
+    expect(operation?.statusPolls).toBeGreaterThanOrEqual(1);
+    expect(api.stats().requests.byKind.preflight).toBeGreaterThanOrEqual(1);
+    expect(pages.stats().operations.created).toBe(0);
+    expect(errors).toEqual([]);
+  }, 30_000);
+});
