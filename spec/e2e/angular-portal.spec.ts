@@ -320,6 +320,14 @@ describe.each(["zoneless", "zone"] as const)("the portal, %s build", (build: Por
     await recordRowChanges();
     const reloadedAt = Date.now();
     await rowWith("Create reloaded", "succeeded", 10_000);
+    // Followed only by the service (restore) and shown only by the drawer: passes per state
+    // without a component's lroState on screen.
+    const states = (await rowChanges("Create reloaded")).filter((change) => change.status !== "pending");
+    if (states.length > 1) {
+      const passes = (states.at(-1) as RowChange).renders - (states[0] as RowChange).renders;
+      measured["resumedDrawerOnly"] = { states: states.length, renderPasses: passes, renderPassesPerState: Number((passes / (states.length - 1)).toFixed(2)) };
+      console.log(`[${build}] resumed, drawer only: ${states.length} states, ${passes} passes after the first: ${(passes / (states.length - 1)).toFixed(2)} per state`);
+    }
     expect(server.pollsAfter(id, reloadedAt)).toBeGreaterThanOrEqual(1);
     expect(server.stats().requests.byMethod["PUT"] ?? 0).toBe(puts);
     expect(operationOf("reloaded")?.terminalServedAt).toBeDefined();
