@@ -10,22 +10,12 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDir, portalDir, type PortalBuild } from "../../examples/angular-portal/tools/portal.js";
 import { startArmServer, type ArmServer, type OperationSnapshot } from "../../server/index.js";
+import { launchChromium, requireChromium } from "./chromium.js";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
 
 /** A drawer row as the page shows it (its `data-*` attributes). */
 interface DrawerRow {
@@ -71,9 +61,7 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 }
 
 beforeAll(() => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium is missing at ${chromiumPath}: \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
-  }
+  requireChromium();
   for (const build of ["zoneless", "zone"] as const) {
     if (!existsSync(join(buildDir(build), "index.html"))) {
       throw new Error(`No ${build} build in ${buildDir(build)}: run \`npm run test:portal\` (it builds the example first).`);
@@ -98,12 +86,7 @@ describe.each(["zoneless", "zone"] as const)("the portal, %s build", (build: Por
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), `rx-lro-portal-${build}-`));
     server = await startArmServer({ staticDir: buildDir(build), duration: 4000, onError: (error) => pageErrors.push(`server: ${String(error)}`) });
-    context = await chromium.launchPersistentContext(join(workDir, "profile"), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: chromiumArgs,
-      viewport: { width: 1200, height: 800 },
-    });
+    context = await launchChromium(workDir, { width: 1200, height: 800 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("pageerror", (error) => pageErrors.push(`pageerror: ${error.message}`));
     page.on("console", (message) => {
@@ -363,7 +346,7 @@ describe("the portal, cross-origin (the server's --cors)", () => {
     workDir = await mkdtemp(join(tmpdir(), "rx-lro-portal-cors-"));
     api = await startArmServer({ cors: true, duration: 1500 });
     pages = await startArmServer({ staticDir: buildDir("zoneless") });
-    context = await chromium.launchPersistentContext(join(workDir, "profile"), { executablePath: chromiumPath, headless: true, args: chromiumArgs });
+    context = await launchChromium(workDir);
   }, 30_000);
 
   afterAll(async () => {

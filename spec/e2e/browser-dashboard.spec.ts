@@ -5,26 +5,15 @@
 // resume after a reload from the tokens in localStorage.
 //
 // Needs Chromium at /usr/bin/chromium (or $CHROMIUM_PATH): `apt-get install -y chromium`.
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildDashboard } from "../../examples/browser-dashboard/build.js";
 import { startArmServer, type ArmServer, type HookContext, type OperationSnapshot } from "../../server/index.js";
+import { launchChromium, requireChromium } from "./chromium.js";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
 const storagePrefix = "rx-lro-dashboard:";
 
 type Kind = "create" | "update" | "delete" | "restart" | "migrate";
@@ -58,21 +47,11 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium is missing at ${chromiumPath}: the browser e2e suite needs it. Install it with ` +
-        "`apt-get update && apt-get install -y chromium` (or set CHROMIUM_PATH); `npx playwright install` cannot work offline.",
-    );
-  }
+  requireChromium();
   workDir = await mkdtemp(join(tmpdir(), "rx-lro-e2e-"));
   const staticDir = await buildDashboard(join(workDir, "dist"));
   server = await startArmServer({ staticDir, onError: (error) => pageErrors.push(`server: ${String(error)}`) });
-  context = await chromium.launchPersistentContext(join(workDir, "profile"), {
-    executablePath: chromiumPath,
-    headless: true,
-    args: chromiumArgs,
-    viewport: { width: 1100, height: 760 },
-  });
+  context = await launchChromium(workDir);
   page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (error) => pageErrors.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {
