@@ -42,4 +42,11 @@ describe("the README checker", () => {
     expect(fine).toEqual([]);
     expect(ownDeclaration).toEqual([]);
   }, 60_000);
+
+  it("tells Angular blocks apart (checked with Angular's imports and decorators, once @angular/core is installed)", () => {
+    expect(isAngularBlock({ section: "Angular", code: "export class A {}" })).toBe(true);
+    expect(isAngularBlock({ section: "rx-lro/angular lroState", code: "" })).toBe(true);
+    expect(isAngularBlock({ section: "Quick start", code: 'import { provideRxLro } from "rx-lro/angular";' })).toBe(true);
+    expect(isAngularBlock({ section: "Quick start", code: 'import { beginLro } from "rx-lro";' })).toBe(false);
+  });
 });

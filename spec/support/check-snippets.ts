@@ -22,7 +22,11 @@ const assumed: readonly PreludeLine[] = [
   { name: "Pipeline", text: 'import type { Pipeline } from "@azure/core-rest-pipeline";' },
   { name: "PipelineResponse", text: 'import type { PipelineResponse } from "@azure/core-rest-pipeline";' },
   { name: "HttpClient", text: 'import type { HttpClient } from "@azure/core-rest-pipeline";' },
-  { name: "createPipelineRequest", text: 'import { createPipelineRequest } from "@azure/core-rest-pipeline";' },
+  ...["createPipelineRequest", "createPipelineFromOptions", "createEmptyPipeline", "bearerTokenAuthenticationPolicy"].map((name) => ({
+    name,
+    text: `import { ${name} } from "@azure/core-rest-pipeline";`,
+  })),
+  { name: "TokenCredential", text: 'import type { TokenCredential } from "@azure/core-auth";' },
   { name: "createHttpPoller", text: 'import { createHttpPoller } from "@azure/core-lro";' },
   { name: "RunningOperation", text: 'import type { RunningOperation } from "@azure/core-lro";' },
   { name: "Observable", text: 'import { Observable } from "rxjs";' },
@@ -37,6 +41,8 @@ const assumed: readonly PreludeLine[] = [
   ...["sub", "name", "widgetId", "vmStartUrl", "restartUrl", "resourceUrl"].map((name) => ({ name, text: `declare const ${name}: string;` })),
   { name: "resource", text: "declare const resource: { location: string; properties?: object };" },
   { name: "widget", text: "declare const widget: { location: string; properties?: object };" },
+  { name: "Widget", text: "interface Widget { id?: string; name?: string; location?: string; properties?: Record<string, unknown> }" },
+  { name: "credential", text: "declare const credential: TokenCredential;" },
   { name: "states$", text: "declare const states$: Observable<LroState>;" },
   { name: "hub", text: "declare const hub: LroHub;" },
   { name: "request", text: "declare const request: LroRequest;" },
@@ -67,15 +73,6 @@ const identityShim = `declare module "@azure/identity" {
   }
 }`;
 
-/** What Angular snippets assume: Angular's own imports. Used when @angular/core is installed. */
-const angularAssumed: readonly PreludeLine[] = [
-  ...["Component", "Injectable", "NgZone", "inject", "signal", "computed", "effect", "input", "DestroyRef", "Injector", "ChangeDetectionStrategy"].map((name) => ({
-    name,
-    text: `import { ${name} } from "@angular/core";`,
-  })),
-  ...["toSignal", "toObservable"].map((name) => ({ name, text: `import { ${name} } from "@angular/core/rxjs-interop";` })),
-];
-
 const require = createRequire(import.meta.url);
 
 function resolvable(specifier: string): boolean {
@@ -91,9 +88,34 @@ function resolvable(specifier: string): boolean {
 export const angularInstalled = resolvable("@angular/core");
 const identityInstalled = resolvable("@azure/identity");
 
+/** Imports of `names` from `module`, when it is installed. */
+function importsFrom(module: string, names: readonly string[], typeOnly = false): PreludeLine[] {
+  return resolvable(module) ? names.map((name) => ({ name, text: `import ${typeOnly ? "type " : ""}{ ${name} } from "${module}";` })) : [];
+}
+
+/**
+ * What Angular snippets assume: Angular's own imports (Angular's `HttpClient`, not
+ * core-rest-pipeline's), and an app's root component and interceptor.
+ */
+const angularAssumed: readonly PreludeLine[] = [
+  ...importsFrom("@angular/core", [
+    "Component", "Injectable", "NgZone", "inject", "signal", "computed", "effect", "input", "output", "DestroyRef", "Injector",
+    "ChangeDetectionStrategy", "afterNextRender", "provideZonelessChangeDetection", "PLATFORM_ID", "InjectionToken",
+  ]),
+  ...importsFrom("@angular/core", ["ApplicationConfig", "EnvironmentProviders", "Signal"], true),
+  ...importsFrom("@angular/core/rxjs-interop", ["toSignal", "toObservable", "takeUntilDestroyed"]),
+  ...importsFrom("@angular/common/http", ["HttpClient", "provideHttpClient", "withFetch", "withInterceptors"]),
+  ...importsFrom("@angular/common/http", ["HttpInterceptorFn"], true),
+  ...importsFrom("@angular/common/http/testing", ["HttpTestingController", "provideHttpClientTesting"]),
+  ...importsFrom("@angular/core/testing", ["TestBed"]),
+  ...importsFrom("@angular/platform-browser", ["bootstrapApplication"]),
+  { name: "App", text: "declare class App {} // the app's root component" },
+  { name: "authInterceptor", text: "declare const authInterceptor: HttpInterceptorFn;" },
+];
+
 /** Whether a block belongs to the Angular documentation (its section, or what it imports). */
 export function isAngularBlock(block: Pick<CodeBlock, "code" | "section">): boolean {
-  return /\bAngular\b/.test(block.section) || /from "(@angular\/|rx-lro\/angular)/.test(block.code);
+  return /angular/i.test(block.section) || /from "(@angular\/|rx-lro\/angular)/.test(block.code);
 }
 
 let exportsImported: PreludeLine[] | undefined;
@@ -171,7 +193,9 @@ export function checkSnippets(blocks: readonly CodeBlock[], root = process.cwd()
   for (const [index, block] of blocks.entries()) {
     const angular = isAngularBlock(block);
     const declared = declaredNames(block.code);
-    const candidates = [...exports, ...assumed, ...(angular ? angularAssumed : [])];
+    // In an Angular block, Angular's names (its HttpClient) win over the shared ones.
+    const shadowed = new Set(angular ? angularAssumed.map((line) => line.name) : []);
+    const candidates = [...exports, ...assumed.filter((line) => !shadowed.has(line.name) && !(angular && line.name === "client")), ...(angular ? angularAssumed : [])];
     const prelude = candidates.filter((line) => !declared.has(line.name)).map((line) => line.text);
     prelude.push("export {};");
     const file = resolve(root, "readme-snippets", `snippet-${index}-line-${block.line}${angular ? "-angular" : ""}.ts`);
