@@ -31,8 +31,11 @@ export interface LroOperationEntry<T = unknown> {
 
 /** A persisted token `restore()` refused (malformed, or naming a host the app does not allow): dropped, never sent. */
 export interface LroDroppedToken {
+  /** The continuation token as it was stored (never sent). */
   readonly token: string;
+  /** The label it was tracked with, if any. */
   readonly label?: string;
+  /** Why it was refused: a `TypeError` for a malformed token, an `LroUrlRejectedError` for a host the app does not allow. */
   readonly error: Error;
 }
 

@@ -112,7 +112,7 @@ function checkMaxConcurrentPolls(value: unknown): number {
  * hub.summary$.subscribe(({ running, succeeded, failed }) => header.render(running, succeeded, failed));
  *
  * // Begun on the hub: a drawer watching `states$` and a detail page share its one loop.
- * hub.begin({ url: widgetUrl, method: "PUT", json: widget }).subscribe((state) => show(state.status));
+ * hub.begin({ url: `${arm}${widgetId}?api-version=2024-01-01`, method: "PUT", json: widget }).subscribe(render);
  * ```
  */
 export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> = {}): LroHub<TResult> {
