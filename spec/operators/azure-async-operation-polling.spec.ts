@@ -177,6 +177,26 @@ describe("azureAsyncOperationPolling", () => {
     expect(run.values.at(-1)).toMatchObject({ result: { done: true }, resultUrl: location });
   });
 
+  it("keeps the initial Location in a token taken after a poll echoed another: the resumed POST fetches its result there", async () => {
+    const { scheduler, service } = virtualService();
+    const echoed = "https://management.example.com/subscriptions/s/providers/Microsoft.Demo/operationResults/echo?api-version=1";
+    service
+      .on("POST", resource, { status: 202, headers: { "azure-asyncoperation": monitor, location } })
+      .on("GET", monitor, { status: 200, headers: { location: echoed }, body: { status: "Running" } });
+    const run = record(beginLro({ url: resource, method: "POST" }, { ...service.options, intervalInMs: 0 }), scheduler);
+    await advance(scheduler, () => run.values.length === 2);
+    run.subscription.unsubscribe();
+    const token = run.values[1]!.continuationToken;
+
+    service
+      .on("GET", monitor, { status: 200, headers: { location: echoed }, body: { status: "Succeeded" } })
+      .on("GET", location, { status: 200, body: { done: true } });
+    const resumed = await runToEnd(resumeLro(token, { ...service.options, allowedHosts: ["management.example.com"] }), scheduler);
+
+    expect(service.requests.slice(-2).map((request) => request.url)).toEqual([monitor, location]);
+    expect(resumed.values.at(-1)).toMatchObject({ status: "succeeded", result: { done: true }, resultUrl: location });
+  });
+
   it("does not take a Location from a poll when the initial response had none", async () => {
     const { scheduler, service } = virtualService();
     service
