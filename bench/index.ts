@@ -80,7 +80,8 @@ async function cpu(): Promise<void> {
           row(samples, "Wall time", (s) => s.wallMs, "ms", 0),
         ],
         [
-          `CPU range over the ${reps} repetitions: rx-lro ${range(samples.rx.map((s) => s.cpuMs))} ms, core-lro ${range(samples.core.map((s) => s.cpuMs))} ms.`,
+          `CPU range over the ${reps} repetitions: rx-lro ${range(samples.rx.map((s) => s.cpuMs))} ms, core-lro ${range(samples.core.map((s) => s.cpuMs))} ms; GC pauses: rx-lro ${range(samples.rx.map((s) => s.gcMs))} ms, core-lro ${range(samples.core.map((s) => s.gcMs))} ms.`,
+          "GC pauses = the summed durations of PerformanceObserver \"gc\" entries: wall-clock time inside each collection, so on a loaded machine they stretch with whatever else runs; their ratio is the least stable figure here.",
           `Per operation: PUT → 201 + Azure-AsyncOperation, ${options.polls - 1} × InProgress, Succeeded, final GET (12 requests); µs per poll = process CPU / ${polls.toLocaleString("en-US")} polls, so it carries the initial request and final GET too. Same createEmptyPipeline() and in-memory HttpClient for both; no Retry-After.`,
           intervalInMs === 0
             ? "intervalInMs 0: core-lro polls at once after the initial response, then waits delay(0) (~1 ms) between polls; rx-lro waits a 0 ms timer before its first poll and then spaces polls that keep falling due at once 10 ms apart (it never polls back to back twice): wall time is not comparable, compare CPU."

@@ -55,7 +55,16 @@ const scenarios: [string, string[]][] = [
   ["Retry-After 1 s, spread over 1 s", ["Retry-After: 1 s", "spread"]],
 ];
 for (const [name, heading] of scenarios) add(`Loopback server, 1,000 operations, ${name}: client CPU per request`, cells(heading, "Client CPU per request sent (median)"));
-add("  Retry-After 1 s, all at once: requests sent (minimum 6,000)", cells(scenarios[1]![1], "Requests sent (server record, worst run)"));
+{
+  // The minimum comes from the server's record of that run: a late poll can make a later one unnecessary.
+  const sent = cells(scenarios[1]![1], "Requests sent (server record, worst run)");
+  const minimum = cells(scenarios[1]![1], "Minimum needed");
+  add("  Retry-After 1 s, all at once: requests sent (minimum needed, from the server's record)", {
+    rx: `${sent.rx} (${minimum.rx})`,
+    core: `${sent.core} (${minimum.core})`,
+    ratio: "",
+  });
+}
 add("  same: polls sent > 1 ms before their Retry-After", cells(scenarios[1]![1], "Polls sent > 1 ms before Retry-After elapsed (worst run)"));
 add("Bundle min+gzip, marginal (rxjs, core-rest-pipeline external)", cells(["Bundle size"], "Marginal: rxjs + core-rest-pipeline & deps external, min+gzip"));
 add("Bundle min+gzip, everything included", cells(["Bundle size"], "Everything bundled, min+gzip"));
