@@ -7,7 +7,9 @@ import {
 } from "@azure/core-rest-pipeline";
 import { catchError, defer, type Observable, throwError } from "rxjs";
 import type { LroPollingOperator } from "./engine/polling-operator.js";
+import { describeValue } from "./errors/describe-value.js";
 import { LroRequestError } from "./errors/lro-request-error.js";
+import { checkAbsoluteHttpUrl, checkMethod, isObject } from "./input-checks.js";
 import { redactUrl } from "./http/url-policy.js";
 import { send } from "./http/send.js";
 import { resolveOptions, type LroOptions } from "./options.js";
@@ -35,6 +37,28 @@ export interface BeginLroOptions<TResult = unknown> extends LroOptions<TResult> 
    * win over these. @defaultValue armPolling()
    */
   readonly polling?: LroPollingOperator<TResult>;
+}
+
+function checkRequest(request: unknown): void {
+  if (!isObject(request)) {
+    throw new TypeError(`Expected \`request\` to be an object with \`url\` and \`method\` (core-rest-pipeline's request options), got ${describeValue(request)}`);
+  }
+  checkAbsoluteHttpUrl("request.url", request.url);
+  checkMethod("request.method", request.method);
+}
+
+/**
+ * The options of {@link beginLro} and {@link pollLro}, with `polling` checked at the call: a
+ * preset's name (`"arm"`) is a common slip for the operator (`armPolling()`).
+ * @internal
+ */
+export function checkPolling<TResult>(options: BeginLroOptions<TResult>): BeginLroOptions<TResult> {
+  if (!isObject(options)) throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+  const { polling } = options;
+  if (polling !== undefined && !(typeof polling === "function" && typeof (polling as Partial<LroPollingOperator>).withDefaults === "function")) {
+    throw new TypeError(`Expected \`polling\` to be a polling operator such as armPolling() or lroPolling(), got ${describeValue(polling)}`);
+  }
+  return options;
 }
 
 function toRequestOptions(request: LroRequest): Omit<PipelineRequestOptions, "abortSignal"> {
@@ -72,7 +96,8 @@ function toRequestOptions(request: LroRequest): Omit<PipelineRequestOptions, "ab
  * ```
  */
 export function beginLro<TResult = unknown>(request: LroRequest, options: BeginLroOptions<TResult> = {}): Observable<LroState<TResult>> {
-  const { polling, ...common } = options;
+  checkRequest(request);
+  const { polling, ...common } = checkPolling(options);
   const transport = resolveOptions(common);
   // The default needs no merging: ARM polling with these very options.
   const follow = polling === undefined ? armPolling<TResult>(common) : polling.withDefaults(common);

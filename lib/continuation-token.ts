@@ -1,4 +1,5 @@
 import type { TrackedOperation } from "./tracked-operation.js";
+import { httpMethods } from "./input-checks.js";
 import type { FinalStateVia, LroStrategyName } from "./state.js";
 
 /** Tokens are untrusted input: anything longer is refused before parsing. */
@@ -18,7 +19,7 @@ interface TokenV1 {
 }
 
 const strategies: ReadonlySet<string> = new Set(["azureAsyncOperation", "operationLocation", "location", "bodyContent", "statusCheck"]);
-const methods: ReadonlySet<string> = new Set(["GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]);
+const methods: ReadonlySet<string> = new Set(httpMethods);
 const finalStates: ReadonlySet<string> = new Set(["azure-async-operation", "location", "original-uri", "operation-location"]);
 const endings: ReadonlySet<string> = new Set(["succeeded", "failed", "canceled"]);
 

@@ -101,7 +101,8 @@ export interface ResolvedLroOptions<TResult> {
   readonly gate?: { wrap(client: HttpClient): HttpClient };
 }
 
-const finalStateViaValues: readonly FinalStateVia[] = ["azure-async-operation", "location", "original-uri", "operation-location"];
+/** @internal */
+export const finalStateViaValues: readonly FinalStateVia[] = ["azure-async-operation", "location", "original-uri", "operation-location"];
 
 function checkDuration(name: string, value: unknown, { positive = false } = {}): void {
   if (value === undefined) return;

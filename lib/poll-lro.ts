@@ -1,8 +1,23 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import { type Observable, of } from "rxjs";
-import type { BeginLroOptions } from "./begin-lro.js";
+import { checkPolling, type BeginLroOptions } from "./begin-lro.js";
+import { describeValue } from "./errors/describe-value.js";
+import { checkAbsoluteHttpUrl, isObject } from "./input-checks.js";
 import { armPolling } from "./presets/arm-polling.js";
 import type { LroState } from "./state.js";
+
+function checkResponse(response: unknown): void {
+  const request = isObject(response) ? response.request : undefined;
+  if (!isObject(response) || typeof response.status !== "number" || !isObject(response.headers) || typeof response.headers.get !== "function" || !isObject(request)) {
+    throw new TypeError(
+      `Expected \`initialResponse\` to be a PipelineResponse (with \`status\`, \`headers\` and the \`request\` that started the operation), got ${describeValue(response)}`,
+    );
+  }
+  checkAbsoluteHttpUrl("initialResponse.request.url", request.url);
+  if (typeof request.method !== "string") {
+    throw new TypeError(`Expected \`initialResponse.request.method\` to be a string, got ${describeValue(request.method)}`);
+  }
+}
 
 /**
  * Follows an operation whose initial response you already have (from a generated client, say):
@@ -20,6 +35,7 @@ export function pollLro<TResult = unknown>(
   initialResponse: PipelineResponse,
   options: BeginLroOptions<TResult> = {},
 ): Observable<LroState<TResult>> {
-  const { polling, ...common } = options;
+  checkResponse(initialResponse);
+  const { polling, ...common } = checkPolling(options);
   return of(initialResponse).pipe(polling === undefined ? armPolling<TResult>(common) : polling.withDefaults(common));
 }

@@ -2,6 +2,7 @@ import type { Observable } from "rxjs";
 import { decodeContinuationToken } from "./continuation-token.js";
 import { followTrackedOperation } from "./engine/follow-operation.js";
 import { guardOperation } from "./engine/guard.js";
+import { describeValue } from "./errors/describe-value.js";
 import { checkResumedOperation } from "./http/url-policy.js";
 import { resolveOptions, type LroOptions } from "./options.js";
 import type { LroState } from "./state.js";
@@ -30,6 +31,9 @@ import { strategiesByName } from "./strategies/registry.js";
  * ```
  */
 export function resumeLro<TResult = unknown>(continuationToken: string, options: LroOptions<TResult> = {}): Observable<LroState<TResult>> {
+  if (typeof continuationToken !== "string") {
+    throw new TypeError(`Expected \`continuationToken\` to be a string (a state's or an error's continuationToken), got ${describeValue(continuationToken)}`);
+  }
   const decoded = isCoreLroToken(continuationToken)
     ? operationFromCoreLroToken(continuationToken)
     : decodeContinuationToken(continuationToken);

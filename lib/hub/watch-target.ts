@@ -1,5 +1,8 @@
 import type { HttpMethods } from "@azure/core-rest-pipeline";
 import { decodeContinuationToken } from "../continuation-token.js";
+import { describeValue } from "../errors/describe-value.js";
+import { checkAbsoluteHttpUrl, checkMethod, isObject } from "../input-checks.js";
+import { finalStateViaValues } from "../options.js";
 import type { TrackedOperation } from "../tracked-operation.js";
 import type { FinalStateVia, LroState } from "../state.js";
 
@@ -33,15 +36,30 @@ export interface ResolvedTarget {
   readonly known: LroState<unknown> | undefined;
 }
 
-function operationOf(target: LroPollingTarget): TrackedOperation {
-  const requestUrl = target.requestUrl ?? target.pollingUrl;
+const pollingStrategies: readonly string[] = ["azureAsyncOperation", "operationLocation", "location"];
+
+/** A polling target checked field by field, at the call: it may come from storage, like a token. */
+function operationOf(target: Record<string, unknown>): TrackedOperation {
+  const pollingUrl = checkAbsoluteHttpUrl("target.pollingUrl", target.pollingUrl);
+  const method = checkMethod("target.method", target.method);
+  const requestUrl = target.requestUrl === undefined ? pollingUrl : checkAbsoluteHttpUrl("target.requestUrl", target.requestUrl);
+  const { strategy, finalStateVia, allowInsecureConnection } = target;
+  if (strategy !== undefined && !pollingStrategies.includes(strategy as string)) {
+    throw new TypeError(`Expected \`target.strategy\` to be one of ${pollingStrategies.map((name) => `"${name}"`).join(", ")}, got ${describeValue(strategy)}`);
+  }
+  if (finalStateVia !== undefined && !finalStateViaValues.includes(finalStateVia as FinalStateVia)) {
+    throw new TypeError(`Expected \`target.finalStateVia\` to be one of ${finalStateViaValues.map((value) => `"${value}"`).join(", ")}, got ${describeValue(finalStateVia)}`);
+  }
+  if (allowInsecureConnection !== undefined && typeof allowInsecureConnection !== "boolean") {
+    throw new TypeError(`Expected \`target.allowInsecureConnection\` to be a boolean, got ${describeValue(allowInsecureConnection)}`);
+  }
   return {
-    strategy: target.strategy ?? "azureAsyncOperation",
-    method: target.method.toUpperCase(),
+    strategy: (strategy as LroPollingTarget["strategy"]) ?? "azureAsyncOperation",
+    method,
     requestUrl,
-    pollingUrl: target.pollingUrl,
-    ...(target.finalStateVia === undefined ? {} : { finalStateVia: target.finalStateVia }),
-    allowInsecureConnection: target.allowInsecureConnection === true && requestUrl.startsWith("http:"),
+    pollingUrl,
+    ...(finalStateVia === undefined ? {} : { finalStateVia: finalStateVia as FinalStateVia }),
+    allowInsecureConnection: allowInsecureConnection === true && requestUrl.startsWith("http:"),
   };
 }
 
@@ -51,12 +69,18 @@ function operationOf(target: LroPollingTarget): TrackedOperation {
  * shares one poll loop.
  */
 export function resolveTarget(target: LroWatchTarget): ResolvedTarget {
-  const known = typeof target === "object" && "status" in target ? target : undefined;
+  if (typeof target !== "string" && !isObject(target as unknown)) {
+    throw new TypeError(`Expected \`target\` to be a continuation token, a state, or { pollingUrl, method }, got ${describeValue(target)}`);
+  }
+  const known = typeof target === "object" && "status" in target ? (target as LroState<unknown>) : undefined;
+  if (known !== undefined && typeof (known.continuationToken as unknown) !== "string") {
+    throw new TypeError(`Expected the state's \`continuationToken\` to be a string, got ${describeValue(known.continuationToken)}`);
+  }
   const operation =
     typeof target === "string"
       ? decodeContinuationToken(target)
       : known !== undefined
         ? decodeContinuationToken(known.continuationToken)
-        : operationOf(target as LroPollingTarget);
+        : operationOf(target as unknown as Record<string, unknown>);
   return { id: `${operation.method} ${operation.pollingUrl ?? operation.requestUrl}`, operation, known };
 }
