@@ -80,10 +80,19 @@ function httpUrl(value: string, key: string): string {
   return url.href;
 }
 
+function normalizedUrl(value: string): string {
+  try {
+    return new URL(value).href;
+  } catch {
+    return value;
+  }
+}
+
 /**
  * Decodes and validates a continuation token. It is untrusted input: size-limited, strictly
- * typed, URLs must be absolute http(s); the polling loop then checks every URL against the
- * token's request URL and `allowedHosts` as it would for a live response.
+ * typed, the request URL absolute http(s). Its polling URL is left to the polling-URL policy,
+ * which `resumeLro` and a hub's `watch` apply (with the host rule) before anything is sent, and
+ * the polling loop again, as it would to a live response's.
  * @throws TypeError with the reason, for anything that is not a token this library wrote.
  */
 export function decodeContinuationToken(token: string): TrackedOperation {
@@ -120,7 +129,9 @@ export function decodeContinuationToken(token: string): TrackedOperation {
     strategy: strategy as LroStrategyName,
     method,
     requestUrl: httpUrl(requestUrl, "u"),
-    ...(pollingUrl === undefined ? {} : { pollingUrl: httpUrl(pollingUrl, "p") }),
+    // Not checked here but by the polling-URL policy, before anything is sent: a token can keep
+    // a URL the policy refused (see refusedUrlForToken), to refuse it again.
+    ...(pollingUrl === undefined ? {} : { pollingUrl: normalizedUrl(pollingUrl) }),
     ...(location === undefined ? {} : { location }),
     ...(finalStateVia === undefined ? {} : { finalStateVia: finalStateVia as FinalStateVia }),
     allowInsecureConnection: record.i === 1,

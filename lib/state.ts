@@ -57,8 +57,9 @@ export interface LroStateBase {
   readonly pollCount: number;
   /**
    * The HTTP status of the response this state was read from. Absent only on a state restored
-   * from the continuation token of an operation that finished without polling, and so was not
-   * asked again.
+   * from a continuation token before any response: an operation that finished without polling
+   * (and so was not asked again), or a hub's first state for a watched token until its first
+   * poll answers.
    */
   readonly httpStatus?: number;
   /** A string that {@link resumeLro} accepts to follow the operation from here, in this or another process. */
@@ -69,7 +70,7 @@ export interface LroStateBase {
 
 /** An operation that has not finished. */
 export interface LroRunningState extends LroStateBase {
-  /** `running` once a response says so; `notStarted` where nothing has answered yet (an SDK poller not started, a watched token before its first poll). */
+  /** `running` once a response says so, or a watched token says so before its first poll answers; `notStarted` where nothing has started yet (an SDK poller not started). */
   readonly status: "notStarted" | "running";
   /** No result before the operation succeeds. */
   readonly result?: undefined;

@@ -116,3 +116,31 @@ describe("resumeLro with tampered tokens", () => {
     expect(run.values.at(-1)).toMatchObject({ status: "succeeded" });
   });
 });
+
+describe("a polling URL refused on the initial response", () => {
+  it("errors with that response's state and a token that refuses it again, until its host is allowed", async () => {
+    const { scheduler, service } = virtualService();
+    const status = "https://status.example.net/operations/1?sig=SECRET";
+    service
+      .on("PUT", trusted, { status: 201, headers: { "azure-asyncoperation": status }, body: { properties: { provisioningState: "Creating" } } })
+      .on("GET", status, { status: 200, body: { status: "Succeeded" } })
+      .on("GET", trusted, { status: 200, body: { id: "x" } });
+
+    const run = await runToEnd(beginLro({ url: trusted, method: "PUT" }, service.options), scheduler);
+
+    const error = run.error as LroUrlRejectedError;
+    expect(error).toBeInstanceOf(LroUrlRejectedError);
+    expect(run.values).toEqual([]);
+    expect(error.state).toMatchObject({ status: "running", providerStatus: "Creating", httpStatus: 201, pollCount: 0 });
+    expect(error.state?.pollingUrl).toBeUndefined();
+    expect(error.continuationToken).toEqual(expect.any(String));
+    // With the same options: refused again, at the call.
+    expect(() => resumeLro(error.continuationToken!, service.options)).toThrowError(/host status\.example\.net is neither the initial request's/);
+    expect(service.requests).toHaveLength(1);
+
+    // Once the app vouches for that host, the token follows the operation to its end.
+    const resumed = await runToEnd(resumeLro(error.continuationToken!, { ...service.options, allowedHosts: ["status.example.net"] }), scheduler);
+    expect(resumed.values.at(-1)).toMatchObject({ status: "succeeded", result: { id: "x" } });
+    expect(service.log.slice(1)).toEqual([`GET ${status} @0`, `GET ${trusted} @0`]);
+  });
+});

@@ -8,7 +8,7 @@ import { headerLink } from "../http/headers.js";
 import { parseRetryAfter } from "../http/retry-after.js";
 import { sendWithRetries } from "../http/send-with-retries.js";
 import { CurrentRequest, RequestControllers, type Cancel, type RequestOptions } from "../http/send.js";
-import { checkResumedOrigin, followUrl, redactUrl } from "../http/url-policy.js";
+import { checkResumedOrigin, followUrl, redactUrl, refusedUrlForToken } from "../http/url-policy.js";
 import { logger } from "../logger.js";
 import { clampDelay, fallbackInterval, type ResolvedLroOptions } from "../options.js";
 import { isTerminalStatus, type LroErrorDetail, type LroState, type LroStateBase } from "../state.js";
@@ -307,11 +307,23 @@ export function followInitialResponse<TResult>(
     const location = headerLink(initial, "location");
     const clientRequestId = request.headers.get("x-ms-client-request-id");
     const finished = isTerminalStatus(reading.status) && strategy.name !== "bodyContent";
+    let pollingUrl: string | undefined;
+    let refused: unknown;
+    if (link !== undefined && !finished) {
+      try {
+        pollingUrl = followUrl(link, { origin: requestUrl, allowedHosts: options.allowedHosts });
+      } catch (error) {
+        // The operation has started: the error carries its state, and a token that keeps the
+        // refused URL, which resuming checks again (followed only once its host is allowed).
+        refused = error;
+        pollingUrl = refusedUrlForToken(link, requestUrl);
+      }
+    }
     const operation: TrackedOperation = {
       strategy: strategy.name,
       method,
       requestUrl,
-      ...(link === undefined || finished ? {} : { pollingUrl: followUrl(link, { origin: requestUrl, allowedHosts: options.allowedHosts }) }),
+      ...(pollingUrl === undefined ? {} : { pollingUrl }),
       ...(location === undefined ? {} : { location }),
       ...(options.finalStateVia === undefined ? {} : { finalStateVia: options.finalStateVia }),
       allowInsecureConnection: request.allowInsecureConnection === true && requestUrl.startsWith("http:"),
@@ -319,17 +331,26 @@ export function followInitialResponse<TResult>(
       ...(finished ? { finishedAs: reading.status as TrackedOperation["finishedAs"] & string } : {}),
     };
     const run = startRun(operation);
-    return { run, first: makeState(operation, reading, { response: initial, pollCount: 0 }, options, run) };
+    const first = makeState(operation, reading, { response: initial, pollCount: 0 }, options, run);
+    if (refused !== undefined) {
+      const { pollingUrl: _neverPolled, ...state } = first;
+      throw attachState(refused, Object.freeze(state) as LroState<TResult>);
+    }
+    return { run, first };
   });
 }
 
 /**
- * A state for an operation known only by its token, before any response: what a watcher shows
- * until the first poll answers.
+ * The state of an operation known only by its token, before any response: what the token knows.
+ * An operation that finished without polling is in its terminal state; any other is running
+ * (it had started, or there would be no token), `providerStatus` "Running", its first poll due
+ * at once. What a watcher shows until the first poll answers.
  */
-export function notStartedState<TResult>(operation: TrackedOperation, options: ResolvedLroOptions<TResult>): LroState<TResult> {
-  const reading: Reading = { status: "notStarted", providerStatus: "NotStarted", body: undefined };
-  return makeState(operation, reading, { pollCount: 0 }, options);
+export function restoredState<TResult>(operation: TrackedOperation, options: ResolvedLroOptions<TResult>): LroState<TResult> {
+  const { finishedAs } = operation;
+  const reading: Reading = { status: finishedAs ?? "running", providerStatus: finishedAs ?? "Running", body: undefined };
+  const state = makeState(operation, reading, { pollCount: 0 }, options);
+  return finishedAs === undefined ? Object.freeze({ ...state, nextPollInMs: 0 }) : state;
 }
 
 /**
@@ -348,14 +369,11 @@ export function followTrackedOperation<TResult>(
 ): Observable<LroState<TResult>> {
   return defer(() => {
     if (!originTrusted) checkResumedOrigin(operation.requestUrl, options.allowedHosts);
-    if (operation.finishedAs !== undefined) {
-      const reading: Reading = { status: operation.finishedAs, providerStatus: operation.finishedAs, body: undefined };
-      return of(makeState(operation, reading, { pollCount: 0 }, options));
-    }
+    if (operation.finishedAs !== undefined) return of(restoredState(operation, options));
     return follow<TResult>(strategy, options, () => {
       const first = { ...operation, pollingUrl: followUrl(operation.pollingUrl as string, urlPolicy(operation, options)) };
       // Only drives the first poll: the stream emits what the service says.
-      return { run: startRun(first), first: { ...notStartedState(first, options), nextPollInMs: firstPollDelayInMs }, placeholder: true };
+      return { run: startRun(first), first: { ...restoredState(first, options), nextPollInMs: firstPollDelayInMs }, placeholder: true };
     });
   });
 }

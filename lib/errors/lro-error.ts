@@ -1,4 +1,5 @@
 import type { LroState } from "../state.js";
+import { redactErrorChain, redactQueries } from "./redact.js";
 
 let attach: (error: LroError, state: LroState) => void;
 
@@ -48,7 +49,9 @@ export abstract class LroError extends Error {
   #state: LroState | undefined;
 
   protected constructor(message: string, options: { state?: LroState; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // No query string in a message, the cause's included: they may carry signatures.
+    if (options.cause !== undefined) redactErrorChain(options.cause);
+    super(redactQueries(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.#state = options.state;
   }
 

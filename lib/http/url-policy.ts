@@ -99,6 +99,21 @@ export function followUrl(raw: string, policy: UrlPolicy): string {
   return url.href;
 }
 
+/**
+ * A URL {@link followUrl} refused, as a continuation token keeps it: resolved against the origin
+ * when it can be, and cut just past the length limit, so that resuming refuses it again for the
+ * same reason, or follows it once its host is in `allowedHosts`.
+ */
+export function refusedUrlForToken(raw: string, origin: string): string {
+  let url = raw.trim();
+  try {
+    url = new URL(url, origin).href;
+  } catch {
+    // kept as sent: the policy refuses it again
+  }
+  return url.length > maxUrlLength ? url.slice(0, maxUrlLength + 1) : url;
+}
+
 /** A URL without its query and fragment, which may carry signatures: what logs may show. */
 export function redactUrl(url: string): string {
   try {

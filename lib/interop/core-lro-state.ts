@@ -1,6 +1,7 @@
 import { decodeContinuationToken, maxContinuationTokenLength } from "../continuation-token.js";
 import type { TrackedOperation } from "../tracked-operation.js";
 import { isJsonObject } from "../http/body.js";
+import { checkAbsoluteHttpUrl } from "../input-checks.js";
 import type { LroStrategyName } from "../state.js";
 
 const strategyByMode: Readonly<Record<string, LroStrategyName>> = {
@@ -133,5 +134,15 @@ export function coreLroStateFromOperation(operation: TrackedOperation): string {
  * ```
  */
 export function toCoreLroState(continuationToken: string): string {
-  return coreLroStateFromOperation(decodeContinuationToken(continuationToken));
+  const operation = decodeContinuationToken(continuationToken);
+  // core-lro will poll it without rx-lro's policy: at least an absolute http(s) URL (a token
+  // may keep a polling URL rx-lro refused).
+  if (operation.pollingUrl !== undefined) {
+    try {
+      checkAbsoluteHttpUrl("p", operation.pollingUrl);
+    } catch {
+      throw new TypeError("Invalid continuation token: `p` is not an absolute http(s) URL");
+    }
+  }
+  return coreLroStateFromOperation(operation);
 }

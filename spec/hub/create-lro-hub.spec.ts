@@ -44,7 +44,10 @@ describe("createLroHub", () => {
 
     expect(service.log).toEqual([`GET ${monitor(1)} @0`, `GET ${monitor(1)} @1000`, `GET ${monitor(1)} @2000`]);
     const statuses = (run: typeof a) => run.values.map((state) => state.status);
-    expect(statuses(a)).toEqual(["notStarted", "running", "running", "succeeded"]);
+    // Until the first poll answers, what the target knows: the operation is running.
+    expect(statuses(a)).toEqual(["running", "running", "running", "succeeded"]);
+    expect(a.values[0]).toMatchObject({ providerStatus: "Running", pollCount: 0, nextPollInMs: 0 });
+    expect(a.values[0]!.httpStatus).toBeUndefined();
     expect(statuses(b)).toEqual(statuses(a));
     expect(statuses(c)).toEqual(statuses(a));
   });
@@ -168,6 +171,34 @@ describe("createLroHub", () => {
     expect(service.log).toEqual([`PUT ${url} @0`, `GET ${monitor(1)} @5000`, `GET ${url} @5000`]);
     expect(run.values.map((state) => state.status)).toEqual(["running", "succeeded"]);
     expect(run.values.at(-1)!.result).toEqual({ id: "w" });
+  });
+
+  it("shows a token's running operation as running until the first poll answers, and a finished one's end once", async () => {
+    const { scheduler, service, hub } = setup();
+    const url = `${origin}/widgets/w`;
+    service
+      .on("PUT", url, { status: 201, headers: { "azure-asyncoperation": monitor(1) } })
+      .on("GET", monitor(1), { ...running, delayInMs: 500 }, succeeded)
+      .on("GET", url, { status: 200, body: { id: "w" } });
+    const begun = record(beginLro({ url, method: "PUT" }, service.options), scheduler);
+    await advance(scheduler, () => begun.values.length === 1);
+    const token = begun.values[0]!.continuationToken;
+    begun.subscription.unsubscribe();
+
+    const watched = record(hub.watch(token), scheduler);
+    expect(watched.values.map((state) => [state.status, state.providerStatus, state.continuationToken])).toEqual([["running", "Running", token]]);
+    await advanceTo(scheduler, 499);
+    expect(watched.values).toHaveLength(1);
+    await advance(scheduler, () => watched.completed);
+    expect(watched.values.map((state) => state.status)).toEqual(["running", "running", "succeeded"]);
+
+    // An operation that finished without polling: its token says how it ended, nothing is polled.
+    service.on("POST", `${origin}/widgets/w/restart`, { status: 200, body: { restarted: true } });
+    const done = await runToEnd(beginLro({ url: `${origin}/widgets/w/restart`, method: "POST" }, service.options), scheduler);
+    const sent = service.requests.length;
+    const finished = await runToEnd(hub.watch(done.values[0]!.continuationToken), scheduler);
+    expect(finished.values.map((state) => state.status)).toEqual(["succeeded"]);
+    expect(service.requests).toHaveLength(sent);
   });
 
   describe("begin", () => {

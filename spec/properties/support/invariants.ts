@@ -3,7 +3,7 @@
  * violations (empty when it is fine), so that each can be shown to fail on a broken stream.
  */
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
-import { LroError, LroTimeoutError, type LroState } from "../../../lib/index.js";
+import { LroError, LroTimeoutError, LroUrlRejectedError, type LroState } from "../../../lib/index.js";
 import type { FakeReply, ReceivedRequest } from "../../support/fake-service.js";
 import { host } from "./arbitraries.js";
 import type { RunEvent, RunRecord } from "./harness.js";
@@ -36,10 +36,15 @@ export function checkEnds(
       const last = states.at(-1);
       const carried = error.error.state;
       if (last === undefined && resumedFrom !== undefined) {
-        // The poll path attaches the token's notStarted placeholder; the deadline (which only knows
-        // emitted states) attaches nothing. Either is accepted (the caller has the token anyway).
-        if (carried !== undefined && (carried.status !== "notStarted" || carried.continuationToken !== resumedFrom)) {
+        // The poll path attaches the token's restored (running) placeholder; the deadline (which only
+        // knows emitted states) attaches nothing. Either is accepted (the caller has the token anyway).
+        if (carried !== undefined && (carried.status !== "running" || carried.continuationToken !== resumedFrom)) {
           violations.push("1: the error of a resumed stream carries a state it did not emit, and not its token's");
+        }
+      } else if (last === undefined && error.error instanceof LroUrlRejectedError && carried !== undefined) {
+        // A polling URL refused on the initial response: the state read from that response, never polled.
+        if (carried.pollCount !== 0 || carried.pollingUrl !== undefined || carried.httpStatus === undefined) {
+          violations.push("1: a URL refused on the initial response carries a state other than that response's");
         }
       } else if (carried !== (last?.kind === "next" ? last.state : undefined)) violations.push("1: the error does not carry the last state emitted");
       if (error.error.continuationToken !== carried?.continuationToken) violations.push("1: the error's token is not its state's");
