@@ -60,6 +60,12 @@ beforeAll(() => {
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/**
+ * rx-lro/angular loads @angular/common, whose partially compiled declarations need Angular's
+ * linker (an Angular CLI build) or, in plain Node as here, the JIT compiler loaded first.
+ */
+const angularJit = { esm: 'await import("@angular/compiler");\n', cjs: 'require("@angular/compiler");\n' };
+
 /** Runs a script in the consumer project, as a file of its own (`.mjs` or `.cjs`), and parses what it prints. */
 function runInConsumer(file: string, source: string): unknown {
   writeFileSync(join(consumer, file), source);
@@ -101,15 +107,13 @@ describe("npm pack", () => {
   });
 
   it("imports by name from ESM and from CJS, every entry point exposing the same names", () => {
-    // Angular's packages are partially compiled: outside an Angular build (which links them), Node
-    // needs the JIT compiler loaded before rx-lro/angular pulls in @angular/common.
     const esm = runInConsumer(
       "esm-imports.mjs",
-      `await import("@angular/compiler");\nconst names = {};\nfor (const name of ${JSON.stringify(entryPoints)}) names[name] = Object.keys(await import(name)).sort();\nconsole.log(JSON.stringify(names));\n`,
+      `${angularJit.esm}const names = {};\nfor (const name of ${JSON.stringify(entryPoints)}) names[name] = Object.keys(await import(name)).sort();\nconsole.log(JSON.stringify(names));\n`,
     ) as Record<string, string[]>;
     const cjs = runInConsumer(
       "cjs-requires.cjs",
-      `require("@angular/compiler");\nconst names = {};\nfor (const name of ${JSON.stringify(entryPoints)}) names[name] = Object.keys(require(name)).sort();\nconsole.log(JSON.stringify(names));\n`,
+      `${angularJit.cjs}const names = {};\nfor (const name of ${JSON.stringify(entryPoints)}) names[name] = Object.keys(require(name)).sort();\nconsole.log(JSON.stringify(names));\n`,
     ) as Record<string, string[]>;
     expect(Object.keys(esm)).toEqual(entryPoints);
     for (const name of entryPoints) {

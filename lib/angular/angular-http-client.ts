@@ -68,7 +68,13 @@ function toPipelineResponse(request: PipelineRequest, status: number, headers: A
  *
  * @example
  * ```ts
- * const httpClient = fromAngularHttpClient(inject(HttpClient), inject(NgZone));
+ * import { HttpClient as AngularHttpClient } from "@angular/common/http";
+ * import { inject, NgZone } from "@angular/core";
+ * import { createEmptyPipeline } from "@azure/core-rest-pipeline";
+ * import { beginLro } from "rx-lro";
+ * import { fromAngularHttpClient } from "rx-lro/angular";
+ *
+ * const httpClient = fromAngularHttpClient(inject(AngularHttpClient), inject(NgZone));
  * beginLro({ url, method: "PUT", json: widget }, { pipeline: createEmptyPipeline(), httpClient }).subscribe(render);
  * ```
  */

@@ -31,11 +31,11 @@ export interface LroOperationEntry<T = unknown> {
 
 /** A persisted token `restore()` refused (malformed, or naming a host the app does not allow): dropped, never sent. */
 export interface LroDroppedToken {
-  /** The continuation token as it was stored (never sent). */
+  /** The token as storage held it. */
   readonly token: string;
-  /** The label it was tracked with, if any. */
+  /** The label persisted with it. */
   readonly label?: string;
-  /** Why it was refused: a `TypeError` for a malformed token, an `LroUrlRejectedError` for a host the app does not allow. */
+  /** Why it was refused: an `LroUrlRejectedError` (host not allowed) or a `TypeError` (malformed). */
   readonly error: Error;
 }
 
@@ -64,12 +64,16 @@ export interface LroTrackOptions<T = unknown> {
  *
  * @example
  * ```ts
+ * import { signal } from "@angular/core";
+ * import type { LroRequest } from "rx-lro";
+ * import { LroService, lroState } from "rx-lro/angular";
+ *
  * export class CreateWidget {
  *   readonly #lro = inject(LroService);
  *   readonly create = signal<LroRequest | undefined>(undefined);
  *   readonly view = lroState(() => {
  *     const request = this.create();
- *     return request && this.#lro.track<Widget>(request, { label: "Create widget" });
+ *     return request && this.#lro.track<{ id: string }>(request, { label: "Create widget" });
  *   });
  * }
  * ```

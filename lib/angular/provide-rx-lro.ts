@@ -30,12 +30,16 @@ function isPipeline(value: unknown): value is Pipeline {
  *
  * @example
  * ```ts
- * bootstrapApplication(App, {
+ * import { provideHttpClient, withInterceptors, type HttpInterceptorFn } from "@angular/common/http";
+ * import { provideRxLro, withAngularHttpClient } from "rx-lro/angular";
+ *
+ * declare const authInterceptor: HttpInterceptorFn; // MSAL's, say
+ * export const appConfig = {
  *   providers: [
  *     provideHttpClient(withInterceptors([authInterceptor])),
  *     provideRxLro({ allowedHosts: ["localhost:3000"] }, withAngularHttpClient()),
  *   ],
- * });
+ * };
  * ```
  */
 export function withAngularHttpClient(options: { readonly pipeline?: Pipeline } = {}): RxLroFeature<"transport"> {
@@ -64,6 +68,11 @@ export function withAngularHttpClient(options: { readonly pipeline?: Pipeline } 
  *
  * @example
  * ```ts
+ * import type { TokenCredential } from "@azure/core-auth";
+ * import { bearerTokenAuthenticationPolicy, createPipelineFromOptions } from "@azure/core-rest-pipeline";
+ * import { provideRxLro, withPipeline } from "rx-lro/angular";
+ *
+ * declare const credential: TokenCredential;
  * const pipeline = createPipelineFromOptions({});
  * pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: "https://management.azure.com/.default" }));
  * provideRxLro({}, withPipeline(pipeline));
@@ -93,9 +102,13 @@ export function withPipeline(pipeline: Pipeline, httpClient?: HttpClient): RxLro
  *
  * @example
  * ```ts
+ * import { afterNextRender, inject } from "@angular/core";
+ * import { LroService, provideRxLro, withPersistence } from "rx-lro/angular";
+ *
  * provideRxLro({ allowedHosts: ["localhost:3000"] }, withPersistence(() => localStorage));
- * // in the root component, after hydration:
- * afterNextRender(() => inject(LroService).restore());
+ * // in the root component's constructor, after hydration:
+ * const lro = inject(LroService);
+ * afterNextRender(() => lro.restore());
  * ```
  */
 export function withPersistence(storage: LroTokenStorage | (() => LroTokenStorage), options: { readonly key?: string } = {}): RxLroFeature<"persistence"> {
@@ -128,7 +141,12 @@ export function withPersistence(storage: LroTokenStorage | (() => LroTokenStorag
  *
  * @example
  * ```ts
- * bootstrapApplication(App, {
+ * import { provideHttpClient, withFetch, withInterceptors, type HttpInterceptorFn } from "@angular/common/http";
+ * import type { ApplicationConfig } from "@angular/core";
+ * import { provideRxLro, withPersistence } from "rx-lro/angular";
+ *
+ * declare const authInterceptor: HttpInterceptorFn;
+ * export const appConfig: ApplicationConfig = {
  *   providers: [
  *     provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
  *     provideRxLro(
@@ -136,7 +154,7 @@ export function withPersistence(storage: LroTokenStorage | (() => LroTokenStorag
  *       withPersistence(() => localStorage),
  *     ),
  *   ],
- * });
+ * };
  * ```
  */
 export function provideRxLro(config: RxLroConfig = {}, ...features: RxLroFeature[]): EnvironmentProviders {

@@ -27,9 +27,9 @@ export type RxLroFeatureKind = "transport" | "persistence";
 
 /** An optional part of {@link provideRxLro}: a transport (`withAngularHttpClient`, `withPipeline`) or `withPersistence`. */
 export interface RxLroFeature<Kind extends RxLroFeatureKind = RxLroFeatureKind> {
-  /** What the feature configures: one transport at most, and persistence. */
+  /** What the feature configures: at most one of each kind per `provideRxLro`. */
   readonly kind: Kind;
-  /** The providers it adds to {@link provideRxLro}'s. */
+  /** The providers it adds. */
   readonly providers: readonly Provider[];
 }
 

@@ -27,13 +27,14 @@ class MemoryStorage implements LroTokenStorage {
 const key = "rx-lro:operations";
 const stored = (storage: MemoryStorage) => JSON.parse(storage.getItem(key) ?? "[]") as { token: string; label?: string }[];
 
-function start(storage: MemoryStorage, allowedHosts?: readonly string[]) {
+// The app vouches for its service's host (it is no built-in Azure host): resumed tokens may lead there.
+function start(storage: MemoryStorage, allowedHosts: readonly string[] = [new URL(origin).host]) {
   TestBed.resetTestingModule();
   TestBed.configureTestingModule({
     providers: [
       provideHttpClient(),
       provideHttpClientTesting(),
-      provideRxLro({ defaults: { intervalInMs: 0 }, ...(allowedHosts ? { allowedHosts } : {}) }, withPersistence(() => storage)),
+      provideRxLro({ defaults: { intervalInMs: 0 }, allowedHosts }, withPersistence(() => storage)),
     ],
   });
   return { lro: TestBed.inject(LroService), controller: TestBed.inject(HttpTestingController) };
@@ -71,7 +72,7 @@ describe("withPersistence", () => {
     const forged = encodeContinuationToken({ strategy: "azureAsyncOperation", method: "PUT", requestUrl: "https://evil.example/widgets/w", pollingUrl: "https://evil.example/op", allowInsecureConnection: false });
     const good = encodeContinuationToken({ strategy: "azureAsyncOperation", method: "PUT", requestUrl: widgetUrl(), pollingUrl: monitorUrl(), allowInsecureConnection: false });
     storage.setItem(key, JSON.stringify([{ token: forged, label: "Forged" }, { token: "garbage" }, { token: good, label: "Good" }, { nonsense: 1 }]));
-    const { lro, controller } = start(storage, [new URL(origin).host]);
+    const { lro, controller } = start(storage);
 
     const report = lro.restore();
 
@@ -85,6 +86,19 @@ describe("withPersistence", () => {
     await until(() => lro.operations().length === 1);
     expect(stored(storage).map(({ label }) => label)).toEqual(["Good"]);
     expect(lro.operations().map(({ label }) => label)).toEqual(["Good"]);
+  });
+
+  it("under default options (no allowedHosts) resumes no token to a host that is not a built-in Azure one", async () => {
+    const storage = new MemoryStorage();
+    const local = encodeContinuationToken({ strategy: "azureAsyncOperation", method: "PUT", requestUrl: widgetUrl(), pollingUrl: monitorUrl(), allowInsecureConnection: false });
+    storage.setItem(key, JSON.stringify([{ token: local }]));
+    const { lro, controller } = start(storage, []);
+    const report = lro.restore();
+    expect(report.resumed).toBe(0);
+    expect(report.dropped.map(({ error }) => error.name)).toEqual(["LroUrlRejectedError"]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.verify();
+    expect(storage.getItem(key)).toBeNull();
   });
 
   it("ignores storage that does not hold a token list", () => {

@@ -7,7 +7,7 @@ import { TestBed } from "@angular/core/testing";
 import { describe, expect, it } from "vitest";
 import { encodeContinuationToken } from "../../lib/continuation-token.js";
 import { LroService, lroState, provideRxLro, withPersistence } from "../../lib/angular/index.js";
-import { monitorUrl, widgetUrl } from "./support/arm.js";
+import { monitorUrl, origin, widgetUrl } from "./support/arm.js";
 
 describe("on the server (SSR)", () => {
   it("sends nothing and emits nothing: the view renders idle, restore touches no storage", async () => {
@@ -17,7 +17,7 @@ describe("on the server (SSR)", () => {
         { provide: PLATFORM_ID, useValue: "server" },
         provideHttpClient(),
         provideHttpClientTesting(),
-        provideRxLro({ defaults: { intervalInMs: 0 } }, withPersistence(() => (storageAsked++, localStorage))),
+        provideRxLro({ defaults: { intervalInMs: 0 }, allowedHosts: [new URL(origin).host] }, withPersistence(() => (storageAsked++, localStorage))),
       ],
     });
     const lro = TestBed.inject(LroService);
