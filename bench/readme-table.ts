@@ -1,11 +1,12 @@
 /**
  * Regenerates README.md's performance table from the saved output of a full `npm run bench`:
  *
- *   npm run bench | tee bench-output.md
- *   node --import tsx bench/readme-table.ts bench-output.md          # prints the table
- *   node --import tsx bench/readme-table.ts bench-output.md --write  # and puts it in README.md
+ *   npm run bench | tee /tmp/bench-output.md
+ *   node --import tsx bench/readme-table.ts /tmp/bench-output.md          # prints the table
+ *   node --import tsx bench/readme-table.ts /tmp/bench-output.md --write  # and writes it into README.md
  *
- * The table goes between the `<!-- bench-table:start -->` and `<!-- bench-table:end -->` markers.
+ * The table goes between the `<!-- bench-table:start -->` and `<!-- bench-table:end -->` markers,
+ * and the run itself, verbatim, under bench/README.md's "Last results".
  * @module
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -86,5 +87,11 @@ if (flag === "--write") {
   const to = readme.indexOf(end);
   if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} markers`);
   writeFileSync("README.md", `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+  const benchReadme = readFileSync("bench/README.md", "utf8");
+  const results = benchReadme.indexOf("## Last results");
+  if (results < 0) throw new Error('bench/README.md has no "## Last results" section');
+  // The run as printed, without npm's own "> script" lines.
+  const run = output.split("\n").filter((line) => !line.startsWith("> ")).join("\n").trim();
+  writeFileSync("bench/README.md", `${benchReadme.slice(0, results)}## Last results\n\nLast full run of \`npm run bench\` (${commit}), verbatim:\n\n${run}\n`);
 }
 console.log(table);
