@@ -15,7 +15,7 @@ import {
 } from "rxjs";
 import { beginLro, type LroRequest } from "../begin-lro.js";
 import type { LroPollingOperator } from "../engine/polling-operator.js";
-import { followTrackedOperation, notStartedState } from "../engine/follow-operation.js";
+import { followTrackedOperation, restoredState } from "../engine/follow-operation.js";
 import { checkResumedOperation } from "../http/url-policy.js";
 import { resolveOptions, type LroOptions } from "../options.js";
 import { isTerminalState, type LroState, type LroStatus } from "../state.js";
@@ -133,13 +133,13 @@ export function createLroHub<TResult = unknown>(options: LroHubOptions<TResult> 
     };
     const loop$ = defer(() => {
       const { latest } = entry;
-      if (latest !== undefined && isTerminalState(latest)) return of(latest);
+      // Until the first poll answers, what the token knows: running, or how it ended.
+      const shown = latest ?? restoredState(target.operation, gated);
+      if (isTerminalState(shown)) return of(shown);
       const operation = latest === undefined ? target.operation : resolveTarget(latest).operation;
       // Never poll sooner than the last response asked, even across a restart of the loop.
       const due = latest?.nextPollInMs === undefined ? 0 : entry.latestAt + latest.nextPollInMs - resolved.scheduler.now();
-      return followTrackedOperation(strategiesByName[operation.strategy], operation, gated, Math.max(0, due), originTrusted).pipe(
-        startWith(latest ?? notStartedState(operation, gated)),
-      );
+      return followTrackedOperation(strategiesByName[operation.strategy], operation, gated, Math.max(0, due), originTrusted).pipe(startWith(shown));
     });
     entry.states$ = loop$.pipe(
       tap((state) => {
