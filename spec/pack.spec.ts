@@ -5,8 +5,8 @@
 // .mts and a .cts file, and linted with publint and @arethetypeswrong/cli. Its error classes
 // must hold across the two builds (the dual-package hazard).
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = process.cwd();
@@ -44,9 +44,13 @@ let tarball: string;
 let packed: string[];
 
 beforeAll(() => {
-  // The tree as a clean clone would have it: what `files` picks from is then what it would pick from.
-  const skipped = new Set(["node_modules", ".git", "dist", "coverage"]);
-  for (const entry of readdirSync(root)) if (!skipped.has(entry)) cpSync(join(root, entry), join(stage, entry), { recursive: true });
+  // The tree as a clean clone would have it (its tracked files: no build output, and none of an
+  // example's own node_modules): what `files` picks from is then what it would pick from.
+  const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" }).split("\0");
+  for (const file of tracked.filter((path) => path !== "" && existsSync(join(root, path)))) {
+    mkdirSync(dirname(join(stage, file)), { recursive: true });
+    copyFileSync(join(root, file), join(stage, file));
+  }
   execFileSync(process.execPath, [join("node_modules", "tsup", "dist", "cli-default.js"), "--out-dir", join(stage, "dist"), "--silent"], { stdio: "pipe" });
   const [pack] = JSON.parse(
     execFileSync("npm", ["pack", "--json", "--pack-destination", scratch, "--loglevel=error"], { cwd: stage, encoding: "utf8" }),
