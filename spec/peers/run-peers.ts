@@ -55,12 +55,17 @@ const typings = (name: string) => {
   return join(packageDir, types ?? legacy ?? "index.d.ts");
 };
 const tsconfig = join(dir, "tsconfig.json");
+// `paths` replaces the extended config's own, so its entries (rx-lro/angular importing "rx-lro") come along.
+const { compilerOptions: rootOptions } = JSON.parse(
+  readFileSync(join(root, "tsconfig.json"), "utf8").replace(/^\s*\/\/.*$/gm, ""),
+) as { compilerOptions: { paths?: Record<string, string[]> } };
+const rootPaths = Object.fromEntries(Object.entries(rootOptions.paths ?? {}).map(([name, targets]) => [name, targets.map((target) => join(root, target))]));
 writeFileSync(
   tsconfig,
   JSON.stringify({
     extends: join(root, "tsconfig.json"),
     compilerOptions: {
-      paths: Object.fromEntries(Object.keys(peers).map((name) => [name, [typings(name)]])),
+      paths: { ...rootPaths, ...Object.fromEntries(Object.keys(peers).map((name) => [name, [typings(name)]])) },
       typeRoots: [join(root, "node_modules", "@types")],
     },
     include: [join(root, "lib")],
