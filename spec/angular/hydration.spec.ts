@@ -7,7 +7,7 @@
 // server platform, so JIT is set up by importing the compiler first.
 import "@angular/compiler";
 import { provideHttpClient, withFetch } from "@angular/common/http";
-import { ApplicationRef, Component, inject, PlatformRef, provideZonelessChangeDetection } from "@angular/core";
+import { ApplicationRef, Component, inject, InjectionToken, PlatformRef, provideZonelessChangeDetection } from "@angular/core";
 import { bootstrapApplication, type BootstrapContext, provideClientHydration } from "@angular/platform-browser";
 import { provideServerRendering, renderApplication } from "@angular/platform-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -23,18 +23,23 @@ afterAll(() => server.close());
 
 const storageKey = "rx-lro:hydration";
 
+// One component class for the server and the browser, as in a real app (the URL is provided).
+const WIDGET_URL = new InjectionToken<string>("widget URL");
+const App = Component({
+  selector: "app-root",
+  template: `<p id="status">{{ view().status }}</p><p id="restored">{{ restored.resumed }}</p>`,
+})(
+  class {
+    readonly lro = inject(LroService);
+    readonly url = inject(WIDGET_URL);
+    readonly restored = this.lro.restore();
+    readonly view = lroState(() => this.lro.track({ url: this.url, method: "PUT", json: { location: "westeurope" }, allowInsecureConnection: true }, { label: "hydration" }));
+  },
+);
+
 function appConfig(url: string) {
-  const App = Component({
-    selector: "app-root",
-    template: `<p id="status">{{ view().status }}</p><p id="restored">{{ restored.resumed }}</p>`,
-  })(
-    class {
-      readonly lro = inject(LroService);
-      readonly restored = this.lro.restore();
-      readonly view = lroState(() => this.lro.track({ url, method: "PUT", json: { location: "westeurope" }, allowInsecureConnection: true }, { label: "hydration" }));
-    },
-  );
   const providers = [
+    { provide: WIDGET_URL, useValue: url },
     provideZonelessChangeDetection(),
     provideHttpClient(withFetch()),
     provideClientHydration(),
@@ -124,6 +129,70 @@ describe("server render, then hydration in the browser (zoneless, fetch)", () =>
       expect(appRef.destroyed).toBe(true);
       warn.mockRestore();
       log.mockRestore();
+      error.mockRestore();
+      localStorage.removeItem(storageKey);
+    }
+  });
+
+  it("a reload mid-operation: the server render resumes nothing, hydration restores the persisted operation and follows it", async () => {
+    const warn = vi.spyOn(console, "warn");
+    const error = vi.spyOn(console, "error");
+    const url = server.resourceUrl("reloaded");
+    const rxLro = () => provideRxLro({ allowedHosts: [new URL(url).host] }, withPersistence(() => localStorage, { key: storageKey }));
+
+    // A first page begins the operation and is closed while it runs: its token stays in storage.
+    localStorage.removeItem(storageKey);
+    document.head.innerHTML = "";
+    document.body.innerHTML = "<app-root></app-root>";
+    // (A client-only page: no provideClientHydration, there is no server HTML to hydrate.)
+    const first = await bootstrapApplication(App, { providers: [{ provide: WIDGET_URL, useValue: url }, provideZonelessChangeDetection(), provideHttpClient(withFetch()), rxLro()] });
+    await vi.waitFor(() => expect(document.getElementById("status")!.textContent).toBe("running"), { timeout: 2000, interval: 10 });
+    await vi.waitFor(() => expect(JSON.parse(localStorage.getItem(storageKey) ?? "[]")).toHaveLength(1), { timeout: 2000, interval: 10 });
+    const operationId = server.requests().filter(({ method }) => method === "PUT").at(-1)!.operationId!;
+    first.injector.get(PlatformRef).destroy();
+    const persisted = localStorage.getItem(storageKey);
+    expect(JSON.parse(persisted ?? "[]")).toHaveLength(1);
+
+    // The reloaded page: a drawer that restores persisted operations and lists them.
+    const Drawer =
+      Component({ selector: "app-drawer", template: `@for (entry of lro.operations(); track entry.id) {<p class="op">{{ entry.label }} {{ entry.state.status }}</p>}<p id="resumed">{{ restored.resumed }}</p>` })(
+        class {
+          readonly lro = inject(LroService);
+          readonly restored = this.lro.restore();
+        },
+      );
+    const before = server.requests().length;
+    const html = await renderApplication((context: BootstrapContext) => bootstrapApplication(Drawer, { providers: [provideZonelessChangeDetection(), provideHttpClient(withFetch()), provideClientHydration(), rxLro(), provideServerRendering()] }, context), {
+      document: "<html><head></head><body><app-drawer></app-drawer></body></html>",
+      url: "http://127.0.0.1/",
+      allowedHosts: ["127.0.0.1"],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The server neither read the browser's storage nor sent anything: the operation's record
+    // gained nothing from the render (the operation went on on the service meanwhile).
+    expect(server.requests().slice(before).filter(({ method }) => method !== "OPTIONS")).toEqual([]);
+    expect(html).toContain('<p id="resumed">0</p>');
+    expect(html).not.toContain('class="op"');
+    expect(localStorage.getItem(storageKey)).toBe(persisted);
+
+    document.head.innerHTML = /<head>([\s\S]*)<\/head>/.exec(html)![1]!;
+    document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(html)![1]!;
+    const resumedNode = document.getElementById("resumed")!;
+    const hydratedAt = Date.now();
+    const appRef = await bootstrapApplication(Drawer, { providers: [provideZonelessChangeDetection(), provideHttpClient(withFetch()), provideClientHydration(), rxLro()] });
+    try {
+      expect(document.getElementById("resumed")).toBe(resumedNode);
+      await vi.waitFor(() => expect(resumedNode.textContent).toBe("1"), { timeout: 2000, interval: 10 });
+      // Resumed in the browser: polls of the same operation arrive after hydration.
+      await vi.waitFor(() => expect(server.requests({ operationId }).filter(({ at, method }) => at >= hydratedAt && method === "GET").length).toBeGreaterThanOrEqual(1), { timeout: 2000, interval: 10 });
+      await vi.waitFor(() => expect(document.querySelector(".op")?.textContent).toBe("hydration succeeded"), { timeout: 5000, interval: 20 });
+      await appRef.whenStable();
+      expect(server.requests({ operationId }).filter(({ method }) => method === "PUT")).toHaveLength(1);
+      const logged = [...warn.mock.calls, ...error.mock.calls].map((args) => args.map(String).join(" "));
+      expect(logged.filter((line) => /NG05\d\d/.test(line))).toEqual([]);
+    } finally {
+      appRef.injector.get(PlatformRef).destroy();
+      warn.mockRestore();
       error.mockRestore();
       localStorage.removeItem(storageKey);
     }
