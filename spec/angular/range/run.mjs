@@ -12,7 +12,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const version = process.argv[2] ?? "20.0.0";
 const zone = process.argv[3] ?? (version.startsWith("20.") ? "0.15.1" : "0.16.0");
 const scratch = join(root, "node_modules", ".cache", `rx-lro-angular-${version}`);
-const packages = ["core", "common", "compiler", "platform-browser"].map((name) => `@angular/${name}@${version}`);
+const packages = ["core", "common", "compiler", "platform-browser", "platform-server"].map((name) => `@angular/${name}@${version}`);
 
 const manifest = join(scratch, "package.json");
 const wanted = JSON.stringify({ private: true, type: "module", dependencies: Object.fromEntries([...packages.map((spec) => spec.split(/@(?=\d)/)), ["zone.js", zone], ["rxjs", "7.8.2"]]) }, null, 2);
