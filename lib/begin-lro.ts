@@ -9,12 +9,13 @@ import { catchError, defer, type Observable, throwError } from "rxjs";
 import type { LroPollingOperator } from "./engine/polling-operator.js";
 import { describeValue } from "./errors/describe-value.js";
 import { LroRequestError } from "./errors/lro-request-error.js";
-import { checkAbsoluteHttpUrl, checkMethod, isObject } from "./input-checks.js";
+import { checkAbsoluteHttpUrl, checkMethod } from "./input-checks.js";
 import { redactUrl } from "./http/url-policy.js";
 import { send } from "./http/send.js";
 import { resolveOptions, type LroOptions } from "./options.js";
 import { armPolling } from "./presets/arm-polling.js";
 import type { LroState } from "./state.js";
+import { isJsonObject } from "./http/body.js";
 
 /**
  * The request that starts an operation: core-rest-pipeline's request options, plus `json`.
@@ -40,7 +41,7 @@ export interface BeginLroOptions<TResult = unknown> extends LroOptions<TResult> 
 }
 
 function checkRequest(request: unknown): void {
-  if (!isObject(request)) {
+  if (!isJsonObject(request)) {
     throw new TypeError(`Expected \`request\` to be an object with \`url\` and \`method\` (core-rest-pipeline's request options), got ${describeValue(request)}`);
   }
   checkAbsoluteHttpUrl("request.url", request.url);
@@ -53,7 +54,7 @@ function checkRequest(request: unknown): void {
  * @internal
  */
 export function checkPolling<TResult>(options: BeginLroOptions<TResult>): BeginLroOptions<TResult> {
-  if (!isObject(options)) throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+  if (!isJsonObject(options)) throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
   const { polling } = options;
   if (polling !== undefined && !(typeof polling === "function" && typeof (polling as Partial<LroPollingOperator>).withDefaults === "function")) {
     throw new TypeError(`Expected \`polling\` to be a polling operator such as armPolling() or lroPolling(), got ${describeValue(polling)}`);

@@ -4,11 +4,6 @@ import { describeValue } from "./errors/describe-value.js";
 /** The methods core-rest-pipeline sends (its `HttpMethods`), as written: HTTP methods are case-sensitive. */
 export const httpMethods: readonly HttpMethods[] = ["GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"];
 
-/** Whether a value is an object (not null, not an array). */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * An absolute http(s) URL given as `name`, checked at the call: a relative or scheme-less one
  * would otherwise fail only after subscribe, as "Invalid URL".

@@ -2,13 +2,14 @@ import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import { type Observable, of } from "rxjs";
 import { checkPolling, type BeginLroOptions } from "./begin-lro.js";
 import { describeValue } from "./errors/describe-value.js";
-import { checkAbsoluteHttpUrl, isObject } from "./input-checks.js";
+import { checkAbsoluteHttpUrl } from "./input-checks.js";
 import { armPolling } from "./presets/arm-polling.js";
 import type { LroState } from "./state.js";
+import { isJsonObject } from "./http/body.js";
 
 function checkResponse(response: unknown): void {
-  const request = isObject(response) ? response.request : undefined;
-  if (!isObject(response) || typeof response.status !== "number" || !isObject(response.headers) || typeof response.headers.get !== "function" || !isObject(request)) {
+  const request = isJsonObject(response) ? response.request : undefined;
+  if (!isJsonObject(response) || typeof response.status !== "number" || !isJsonObject(response.headers) || typeof response.headers.get !== "function" || !isJsonObject(request)) {
     throw new TypeError(
       `Expected \`initialResponse\` to be a PipelineResponse (with \`status\`, \`headers\` and the \`request\` that started the operation), got ${describeValue(response)}`,
     );

@@ -1,10 +1,11 @@
 import type { HttpMethods } from "@azure/core-rest-pipeline";
 import { decodeContinuationToken } from "../continuation-token.js";
 import { describeValue } from "../errors/describe-value.js";
-import { checkAbsoluteHttpUrl, checkMethod, isObject } from "../input-checks.js";
+import { checkAbsoluteHttpUrl, checkMethod } from "../input-checks.js";
 import { finalStateViaValues } from "../options.js";
 import type { TrackedOperation } from "../tracked-operation.js";
 import type { FinalStateVia, LroState } from "../state.js";
+import { isJsonObject } from "../http/body.js";
 
 /**
  * An operation known by its polling URL rather than a token. It is held to the same rule as a
@@ -69,7 +70,7 @@ function operationOf(target: Record<string, unknown>): TrackedOperation {
  * shares one poll loop.
  */
 export function resolveTarget(target: LroWatchTarget): ResolvedTarget {
-  if (typeof target !== "string" && !isObject(target as unknown)) {
+  if (typeof target !== "string" && !isJsonObject(target as unknown)) {
     throw new TypeError(`Expected \`target\` to be a continuation token, a state, or { pollingUrl, method }, got ${describeValue(target)}`);
   }
   const known = typeof target === "object" && "status" in target ? (target as LroState<unknown>) : undefined;
