@@ -1,15 +1,10 @@
-import {
-  createHttpHeaders,
-  type HttpHeaders,
-  type HttpMethods,
-  type PipelineRequestOptions,
-  type RawHttpHeadersInput,
-} from "@azure/core-rest-pipeline";
+import type { HttpHeaders, HttpMethods, PipelineRequestOptions, RawHttpHeadersInput } from "@azure/core-rest-pipeline";
 import { catchError, defer, type Observable, throwError } from "rxjs";
 import type { LroPollingOperator } from "./engine/polling-operator.js";
 import { describeValue } from "./errors/describe-value.js";
 import { LroRequestError } from "./errors/lro-request-error.js";
 import { checkAbsoluteHttpUrl, checkMethod } from "./input-checks.js";
+import { createHttpHeaders } from "./http/http-headers.js";
 import { redactUrl } from "./http/url-policy.js";
 import { send } from "./http/send.js";
 import { resolveOptions, type LroOptions } from "./options.js";

@@ -1,10 +1,4 @@
-import {
-  createDefaultHttpClient,
-  createPipelineFromOptions,
-  type HttpClient,
-  type Pipeline,
-  type PipelineRequestOptions,
-} from "@azure/core-rest-pipeline";
+import type { HttpClient, Pipeline, PipelineRequestOptions } from "@azure/core-rest-pipeline";
 import { asyncScheduler, type SchedulerLike } from "rxjs";
 import { describeValue } from "./errors/describe-value.js";
 import { parseHostEntry } from "./http/url-policy.js";
@@ -80,10 +74,14 @@ export interface LroOptions<TResult = unknown> {
   readonly allowedHosts?: readonly string[];
 }
 
-/** Options with every default filled in. @internal */
+/**
+ * Options with every default filled in, but the pipeline and client: `undefined` stands for
+ * core-rest-pipeline's defaults, which the first request that needs them loads (see
+ * http/default-transport.ts). @internal
+ */
 export interface ResolvedLroOptions<TResult> {
-  readonly pipeline: Pipeline;
-  readonly httpClient: HttpClient;
+  readonly pipeline: Pipeline | undefined;
+  readonly httpClient: HttpClient | undefined;
   readonly intervalInMs: number;
   readonly intervalJitter: number;
   readonly maxDelayInMs: number;
@@ -159,8 +157,8 @@ export function resolveOptions<TResult>(options: LroOptions<TResult>): ResolvedL
   }
   const maxDelayInMs = Math.min(options.maxDelayInMs ?? 600_000, maxTimerDelayInMs);
   return {
-    pipeline: options.pipeline ?? defaultPipeline(),
-    httpClient: options.httpClient ?? defaultHttpClient(),
+    pipeline: options.pipeline,
+    httpClient: options.httpClient,
     intervalInMs: Math.min(options.intervalInMs ?? 2000, maxDelayInMs),
     intervalJitter: options.intervalJitter ?? 0,
     maxDelayInMs,
@@ -190,18 +188,6 @@ export function fallbackInterval(options: Pick<ResolvedLroOptions<unknown>, "int
 /** Clamps a delay to `[0, maxDelayInMs]`; `NaN` counts as 0. @internal */
 export function clampDelay(delayInMs: number, maxDelayInMs: number): number {
   return delayInMs > 0 ? Math.min(delayInMs, maxDelayInMs) : 0;
-}
-
-// Created on first use, not at import, so that importing rx-lro has no side effects.
-let sharedPipeline: Pipeline | undefined;
-let sharedHttpClient: HttpClient | undefined;
-
-function defaultPipeline(): Pipeline {
-  return (sharedPipeline ??= createPipelineFromOptions({}));
-}
-
-function defaultHttpClient(): HttpClient {
-  return (sharedHttpClient ??= createDefaultHttpClient());
 }
 
 /** Layers options: the first one's own settings win over the second's. @internal */

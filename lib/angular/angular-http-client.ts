@@ -1,18 +1,26 @@
 import { HttpErrorResponse, type HttpClient as AngularHttpClient, HttpHeaders as AngularHttpHeaders } from "@angular/common/http";
 import type { NgZone } from "@angular/core";
-import {
-  createHttpHeaders,
-  type HttpClient,
-  type PipelineRequest,
-  type PipelineResponse,
-  RestError,
-} from "@azure/core-rest-pipeline";
+import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import type { Subscription } from "rxjs";
+import { createHttpHeaders } from "../http/http-headers.js";
 
 type AngularBody = string | ArrayBuffer | ArrayBufferView | Blob | FormData | URLSearchParams | null;
 
 function abortError(): Error {
   return Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
+}
+
+/**
+ * A failure without a response as core-rest-pipeline's clients report one: named `RestError`,
+ * code `REQUEST_SEND_ERROR`, which its `isRestError` and retry policy go by. Not an instance of
+ * its `RestError` class: importing anything from its index brings its default pipeline and
+ * client (~31 KB minified) into every Angular app's bundle.
+ */
+function requestSendError(message: string, request: PipelineRequest): Error {
+  const error = Object.assign(new Error(message), { name: "RestError", code: "REQUEST_SEND_ERROR" });
+  // Not enumerable, as on RestError: its headers may carry a credential.
+  Object.defineProperty(error, "request", { value: request, enumerable: false });
+  return error;
 }
 
 /** What core-rest-pipeline's request body can be, as Angular's HttpClient sends it. */
@@ -55,9 +63,10 @@ function toPipelineResponse(request: PipelineRequest, status: number, headers: A
  * app's interceptors (MSAL's `MsalInterceptor`, retry, logging) and whatever backend it is
  * configured with (`withFetch()`, or `HttpTestingController` in unit tests). It behaves like
  * core-rest-pipeline's own clients: every HTTP status is a response (headers and body text as
- * they came), a failure without a response (network, CORS) is a `RestError` with code
- * `REQUEST_SEND_ERROR`, an error an interceptor raises is passed on as it is, and aborting the
- * request's `abortSignal` unsubscribes from Angular's request (which cancels the XHR or fetch).
+ * they came), a failure without a response (network, CORS) is an error named `RestError` with
+ * code `REQUEST_SEND_ERROR` (core-rest-pipeline's `isRestError` recognises it), an error an
+ * interceptor raises is passed on as it is, and aborting the request's `abortSignal`
+ * unsubscribes from Angular's request (which cancels the XHR or fetch).
  * Requests are subscribed outside the Angular zone when a zone is given.
  *
  * `provideRxLro()` uses this by default; call it yourself to hand rx-lro's free functions
@@ -141,12 +150,7 @@ export function fromAngularHttpClient(http: AngularHttpClient, zone?: NgZone): H
                   resolve(toPipelineResponse(request, error.status, error.headers, error.error));
                 } else if (error instanceof HttpErrorResponse) {
                   // No URL in the message: it may carry a signature in its query.
-                  reject(
-                    new RestError("The request got no response (a network failure, a CORS refusal, or the browser cancelled it)", {
-                      code: RestError.REQUEST_SEND_ERROR,
-                      request,
-                    }),
-                  );
+                  reject(requestSendError("The request got no response (a network failure, a CORS refusal, or the browser cancelled it)", request));
                 } else {
                   reject(error);
                 }

@@ -1,8 +1,9 @@
 import { HttpClient as AngularHttpClient } from "@angular/common/http";
 import { type EnvironmentProviders, inject, makeEnvironmentProviders, NgZone, type Provider } from "@angular/core";
-import { createEmptyPipeline, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
+import type { HttpClient, Pipeline } from "@azure/core-rest-pipeline";
 import { createLroHub } from "rx-lro";
 import { fromAngularHttpClient } from "./angular-http-client.js";
+import { directPipeline } from "./direct-pipeline.js";
 import { LroService } from "./lro-service.js";
 import {
   type LroTokenStorage,
@@ -52,7 +53,7 @@ export function withAngularHttpClient(options: { readonly pipeline?: Pipeline } 
       {
         provide: RX_LRO_TRANSPORT,
         useFactory: (): RxLroTransport => ({
-          pipeline: options.pipeline ?? createEmptyPipeline(),
+          pipeline: options.pipeline ?? directPipeline,
           httpClient: fromAngularHttpClient(inject(AngularHttpClient), inject(NgZone)),
         }),
       },

@@ -1,10 +1,11 @@
-import { createHttpHeaders, type PipelineResponse } from "@azure/core-rest-pipeline";
+import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import { defer, EMPTY, expand, Observable, of, skip, takeWhile } from "rxjs";
 import { encodeContinuationToken } from "../continuation-token.js";
 import { attachState } from "../errors/lro-error.js";
 import { LroBadStatusError } from "../errors/lro-bad-status-error.js";
 import { readBody } from "../http/body.js";
 import { headerLink } from "../http/headers.js";
+import { createHttpHeaders } from "../http/http-headers.js";
 import { parseRetryAfter } from "../http/retry-after.js";
 import { sendWithRetries } from "../http/send-with-retries.js";
 import { CurrentRequest, RequestControllers, type Cancel, type RequestOptions } from "../http/send.js";

@@ -1,17 +1,16 @@
-import {
-  createPipelineRequest,
-  type HttpClient,
-  type Pipeline,
-  type PipelineRequestOptions,
-  type PipelineResponse,
-} from "@azure/core-rest-pipeline";
+import type { HttpClient, Pipeline, PipelineRequestOptions, PipelineResponse } from "@azure/core-rest-pipeline";
 import { Observable } from "rxjs";
+import { loadDefaultTransport, loadedDefaultTransport } from "./default-transport.js";
 import { GuardedClient, guardClient, timeoutError, type ClientGuard } from "./guarded-client.js";
+import { createPipelineRequest } from "./pipeline-request.js";
 
-/** Where requests go: a pipeline, the client it sends with, and the gate a hub puts before it. */
+/**
+ * Where requests go: a pipeline, the client it sends with, and the gate a hub puts before it.
+ * A pipeline or client left `undefined` is core-rest-pipeline's default (see default-transport.ts).
+ */
 export interface Transport {
-  readonly pipeline: Pipeline;
-  readonly httpClient: HttpClient;
+  readonly pipeline?: Pipeline | undefined;
+  readonly httpClient?: HttpClient | undefined;
   /** Admits requests to the client (a hub's cap and pause); outside the guard, so waiting does not count. */
   readonly gate?: { wrap(client: HttpClient): HttpClient };
 }
@@ -86,6 +85,10 @@ export class RequestControllers {
  * client is guarded (see {@link guardClient}): past `guard.requestTimeoutInMs` the request is aborted
  * and fails with a `TimeoutError`.
  *
+ * A transport without a pipeline or client uses the defaults, loaded on the first such request:
+ * until they are, nothing is sent, cancelling sends nothing at all, and a failed load is the
+ * request's failure.
+ *
  * Callbacks rather than an observable: the engine sends once per poll, and a subscriber chain per
  * request was much of its CPU and garbage.
  */
@@ -97,15 +100,47 @@ export function sendRequest(
   onError: (error: unknown) => void,
   controllers?: RequestControllers,
 ): Cancel {
+  const { pipeline, httpClient, gate } = transport;
+  if (pipeline !== undefined && httpClient !== undefined) return sendThrough(pipeline, httpClient, gate, request, guard, onResponse, onError, controllers);
+  const defaults = loadedDefaultTransport();
+  if (defaults !== undefined) {
+    return sendThrough(pipeline ?? defaults.pipeline, httpClient ?? defaults.httpClient, gate, request, guard, onResponse, onError, controllers);
+  }
+  let cancelled = false;
+  let cancel: Cancel | undefined;
+  loadDefaultTransport().then(
+    (loaded) => {
+      if (!cancelled) cancel = sendThrough(pipeline ?? loaded.pipeline, httpClient ?? loaded.httpClient, gate, request, guard, onResponse, onError, controllers);
+    },
+    (error: unknown) => {
+      if (!cancelled) onError(error);
+    },
+  );
+  return () => {
+    cancelled = true;
+    cancel?.();
+  };
+}
+
+function sendThrough(
+  pipeline: Pipeline,
+  httpClient: HttpClient,
+  gate: Transport["gate"],
+  request: RequestOptions,
+  guard: ClientGuard,
+  onResponse: (response: PipelineResponse) => void,
+  onError: (error: unknown) => void,
+  controllers: RequestControllers | undefined,
+): Cancel {
   // One controller serves both the cancel and the deadline.
   const controller = controllers === undefined ? new AbortController() : controllers.next();
-  const guarded = controllers === undefined ? guardClient(transport.httpClient, guard, () => controller.abort()) : controllers.guarded(transport.httpClient, guard);
+  const guarded = controllers === undefined ? guardClient(httpClient, guard, () => controller.abort()) : controllers.guarded(httpClient, guard);
   let settled = false;
   // Not createPipelineRequest({ ...request, abortSignal }): V8 (Node 20) builds a literal that
   // spreads and then adds properties ~20× slower, and the request is slower to read afterwards.
   const pipelineRequest = createPipelineRequest(request);
   pipelineRequest.abortSignal = controller.signal;
-  const client = transport.gate === undefined ? guarded : transport.gate.wrap(guarded);
+  const client = gate === undefined ? guarded : gate.wrap(guarded);
   const settle = (): boolean => {
     if (settled) return false;
     settled = true;
@@ -114,7 +149,7 @@ export function sendRequest(
     pipelineRequest.abortSignal = undefined;
     return true;
   };
-  transport.pipeline.sendRequest(client, pipelineRequest).then(
+  pipeline.sendRequest(client, pipelineRequest).then(
     (response) => {
       if (settle()) onResponse(response);
     },
