@@ -1,6 +1,9 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { AzureLogger, setLogLevel } from "@azure/logger";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
-import { afterEach, describe, expect, it } from "vitest";
+import { firstValueFrom } from "rxjs";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { beginLro, LroBadStatusError, LroRequestError, LroUrlRejectedError, pollLro } from "../lib/index.js";
 import { virtualService } from "./support/fake-service.js";
 import { advance, record, runToEnd } from "./support/virtual-time.js";
@@ -137,6 +140,68 @@ describe("beginLro", () => {
     expect(rxLro.join("\n")).toContain("PUT azureAsyncOperation https://example.com/ops/1?…: HTTP 201 Created → running; next poll in 3000 ms");
     expect(rxLro.join("\n")).toContain("HTTP 200 Succeeded → succeeded");
     expect(lines.join("\n")).not.toMatch(/SECRET|TOKEN/);
+  });
+});
+
+describe("beginLro with core-rest-pipeline's default pipeline and client", () => {
+  const defaultsModule = "../lib/http/create-default-transport.js";
+  let server: Server;
+  let url: string;
+  const received: IncomingMessage[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      received.push(request);
+      request.resume().on("end", () => response.writeHead(200, { "content-type": "application/json" }).end('{"id":"w","properties":{"provisioningState":"Succeeded"}}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/widgets/w?api-version=1`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  afterEach(() => {
+    received.length = 0;
+    vi.doUnmock(defaultsModule);
+  });
+
+  /** rx-lro as a fresh import finds it: the defaults not loaded yet. */
+  async function freshRxLro() {
+    vi.resetModules();
+    const rxLro = await import("../lib/index.js");
+    const { loadDefaultTransport } = await import("../lib/http/default-transport.js");
+    return { ...rxLro, defaultsLoaded: () => loadDefaultTransport().catch(() => undefined) };
+  }
+
+  it("loads them when the first subscription sends: one that ends while they load sends nothing", async () => {
+    const { beginLro: begin, lroResult, defaultsLoaded } = await freshRxLro();
+    const request = { url, method: "PUT", json: { size: 1 }, allowInsecureConnection: true } as const;
+    begin(request).subscribe().unsubscribe();
+    await defaultsLoaded();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(received).toHaveLength(0);
+
+    const result = await firstValueFrom(begin(request).pipe(lroResult()));
+    expect(result).toEqual({ id: "w", properties: { provisioningState: "Succeeded" } });
+    expect(received.map((arrived) => arrived.method)).toEqual(["PUT"]);
+    // The default pipeline's policies ran: its user agent and request id.
+    expect(received[0]!.headers["user-agent"]).toMatch(/core-rest-pipeline/);
+    expect(received[0]!.headers["x-ms-client-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("errors with LroRequestError for the initial request when they cannot be made", async () => {
+    const failure = new TypeError("no fetch here");
+    vi.doMock(defaultsModule, () => ({
+      createDefaultTransport: () => {
+        throw failure;
+      },
+    }));
+    const { beginLro: begin, LroRequestError: RequestError } = await freshRxLro();
+    const error = await firstValueFrom(begin({ url, method: "PUT", allowInsecureConnection: true })).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as Error).message).toBe(`The request PUT ${url.replace(/\?.*/, "?…")} (the initial request) failed: no fetch here`);
+    expect((error as Error).cause).toBe(failure);
+    expect(received).toHaveLength(0);
   });
 });
 

@@ -2,9 +2,12 @@
 // and both module formats expose the same public API.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { firstValueFrom } from "rxjs";
 import { afterAll, describe, expect, it } from "vitest";
 
 // Inside node_modules, so that the built files resolve the package's own dependencies.
@@ -72,13 +75,64 @@ describe("the package", () => {
     expect(seen.size).toBeGreaterThan(20);
   });
 
+  it("imports nothing of @azure/core-rest-pipeline at run time but in the one module it loads with import() for the defaults", () => {
+    // From the sources: every module the core or rx-lro/angular reaches by static imports.
+    const runtimeImports = (file: string): string[] =>
+      [...readFileSync(file, "utf8").matchAll(/^(?:import|export)(\s+type\b)?[^;"']*?from\s*["']([^"']+)["']/gm)]
+        .filter(([, typeOnly]) => typeOnly === undefined)
+        .map(([, , specifier]) => specifier!);
+    const reached = (entry: string) => {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        for (const specifier of runtimeImports(file)) {
+          expect(specifier, file).not.toBe("@azure/core-rest-pipeline");
+          if (specifier.startsWith(".")) visit(join(file, "..", specifier.replace(/\.js$/, ".ts")));
+        }
+      };
+      visit(entry);
+      return seen;
+    };
+    expect(reached(join("lib", "index.ts")).size).toBeGreaterThan(20);
+    expect(reached(join("lib", "angular", "index.ts")).size).toBeGreaterThan(5);
+    expect(runtimeImports(join("lib", "http", "create-default-transport.ts"))).toEqual(["@azure/core-rest-pipeline"]);
+    // The ESM build: the entry names it only through import() of the chunk that makes the defaults.
+    const esm = readFileSync(join(outDir, "index.js"), "utf8");
+    expect(esm).not.toMatch(/from ['"]@azure\/core-rest-pipeline['"]/);
+    const [, chunk] = /import\(['"]\.\/(create-default-transport-[\w-]+\.js)['"]\)/.exec(esm) ?? [];
+    expect(chunk).toBeDefined();
+    expect(readFileSync(join(outDir, chunk!), "utf8")).toMatch(/import \{ createDefaultHttpClient, createPipelineFromOptions \} from ['"]@azure\/core-rest-pipeline['"]/);
+  });
+
+  it("follows an operation with the default pipeline and client from the ESM and the CJS build", async () => {
+    const server = createServer((request, response) => {
+      request.resume().on("end", () => response.writeHead(200, { "content-type": "application/json" }).end('{"id":"w"}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/widgets/w`;
+      type Core = typeof import("../lib/index.js");
+      const esm = (await import(pathToFileURL(join(process.cwd(), outDir, "index.js")).href)) as Core;
+      const cjs = createRequire(import.meta.url)(join(process.cwd(), outDir, "index.cjs")) as Core;
+      for (const build of [esm, cjs]) {
+        const result = await firstValueFrom(build.beginLro({ url, method: "PUT", json: {}, allowInsecureConnection: true }).pipe(build.lroResult()));
+        expect(result).toEqual({ id: "w" });
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("declares Angular an optional peer, and rx-lro/angular imports only what the peers provide", () => {
     const manifest = packageJson as unknown as { peerDependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional: boolean }> };
     expect(manifest.peerDependencies["@angular/core"]).toBe("^20.0.0 || ^21.0.0");
     expect(manifest.peerDependencies["@angular/common"]).toBe(manifest.peerDependencies["@angular/core"]);
     expect(manifest.peerDependenciesMeta).toEqual({ "@angular/common": { optional: true }, "@angular/core": { optional: true } });
-    const imported = new Set([...readFileSync(join(outDir, "angular", "index.js"), "utf8").matchAll(/from ['"]([^'"]+)['"]/g)].map(([, name]) => name));
-    expect([...imported].sort()).toEqual(["@angular/common", "@angular/common/http", "@angular/core", "@azure/core-rest-pipeline", "rx-lro", "rxjs"]);
+    // Besides chunks of this package's own build (code it shares with the core, such as HttpHeaders).
+    const imported = new Set([...readFileSync(join(outDir, "angular", "index.js"), "utf8").matchAll(/from ['"]([^'".][^'"]*)['"]/g)].map(([, name]) => name));
+    // Not @azure/core-rest-pipeline: importing from its index brings its default pipeline and client into the app's bundle.
+    expect([...imported].sort()).toEqual(["@angular/common", "@angular/common/http", "@angular/core", "rx-lro", "rxjs"]);
   });
 
   it("builds rx-lro/testing as its own entry, ESM and CJS alike, with typings", async () => {

@@ -1,6 +1,6 @@
 import { createEmptyPipeline, createHttpHeaders, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { asyncScheduler } from "rxjs";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CurrentRequest, RequestControllers, sendRequest } from "../../lib/http/send.js";
 
 describe("RequestControllers", () => {
@@ -82,5 +82,72 @@ describe("sendRequest", () => {
     expect(responses.map((response) => response.request.url)).toEqual(["https://example.com/a", "https://example.com/b"]);
     expect(responses.every((response) => response.request.abortSignal === undefined)).toBe(true);
     expect(signals[1]).toBe(signals[0]);
+  });
+});
+
+describe("sendRequest with core-rest-pipeline's default pipeline or client", () => {
+  const guard = { maxDelayInMs: 60_000, scheduler: asyncScheduler };
+  const defaultsModule = "../../lib/http/create-default-transport.js";
+
+  /** A pipeline that notes which of its requests it sends, and with which client. */
+  function recordingPipeline(label: string, sent: string[]) {
+    const pipeline = createEmptyPipeline();
+    pipeline.addPolicy({ name: "record", sendRequest: (request, next) => (sent.push(`${label} ${request.url}`), next(request)) });
+    return pipeline;
+  }
+  function answeringClient(label: string, sent: string[]) {
+    return { sendRequest: async (request: PipelineRequest): Promise<PipelineResponse> => (sent.push(`${label} client`), { request, status: 200, headers: createHttpHeaders() }) };
+  }
+
+  /** send.js and default-transport.js as a fresh import finds them (defaults not loaded), with these as the defaults. */
+  async function withDefaults(factory: () => unknown) {
+    vi.doMock(defaultsModule, () => ({ createDefaultTransport: factory }));
+    vi.resetModules();
+    const { sendRequest: send } = await import("../../lib/http/send.js");
+    const { loadDefaultTransport } = await import("../../lib/http/default-transport.js");
+    return { send, loaded: () => loadDefaultTransport().catch(() => undefined) };
+  }
+
+  afterEach(() => {
+    vi.doUnmock(defaultsModule);
+  });
+
+  it("loads the defaults, then sends through what the transport has and the defaults for the rest", async () => {
+    const sent: string[] = [];
+    const { send, loaded } = await withDefaults(() => ({ pipeline: recordingPipeline("default pipeline", sent), httpClient: answeringClient("default", sent) }));
+    const statuses: number[] = [];
+    await new Promise((resolve, reject) => send({}, { url: "https://example.com/a" }, guard, resolve, reject)).then((response) => statuses.push((response as PipelineResponse).status));
+    await loaded();
+    const own = { pipeline: recordingPipeline("own pipeline", sent) };
+    await new Promise((resolve, reject) => send(own, { url: "https://example.com/b" }, guard, resolve, reject));
+    await new Promise((resolve, reject) => send({ httpClient: answeringClient("own", sent) }, { url: "https://example.com/c" }, guard, resolve, reject));
+    expect(statuses).toEqual([200]);
+    expect(sent).toEqual(["default pipeline https://example.com/a", "default client", "own pipeline https://example.com/b", "default client", "default pipeline https://example.com/c", "own client"]);
+  });
+
+  it("sends nothing, and calls back nothing, when cancelled while the defaults load", async () => {
+    const sent: string[] = [];
+    const { send, loaded } = await withDefaults(() => ({ pipeline: recordingPipeline("default pipeline", sent), httpClient: answeringClient("default", sent) }));
+    const outcomes: string[] = [];
+    const cancel = send({}, { url: "https://example.com/a" }, guard, () => outcomes.push("response"), () => outcomes.push("error"));
+    cancel();
+    await loaded();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sent).toEqual([]);
+    expect(outcomes).toEqual([]);
+  });
+
+  it("fails the request when the defaults cannot be made, unless it was cancelled", async () => {
+    const failure = new TypeError("no fetch here");
+    const { send, loaded } = await withDefaults(() => {
+      throw failure;
+    });
+    const errors: unknown[] = [];
+    await new Promise((resolve) => send({}, { url: "https://example.com/a" }, guard, resolve, (error) => resolve(errors.push(error))));
+    const cancel = send({}, { url: "https://example.com/b" }, guard, () => errors.push("response"), (error) => errors.push(error));
+    cancel();
+    await loaded();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(errors).toEqual([failure]);
   });
 });
