@@ -26,10 +26,14 @@ export interface LroOptions<TResult = unknown> {
   /**
    * The pipeline requests go through: pass the one your other Azure clients use, with its
    * authentication policy. Defaults to `createPipelineFromOptions({})` (retries, redirects,
-   * user agent, request ids; no authentication).
+   * user agent, request ids; no authentication), which core-rest-pipeline makes when the first
+   * request that needs it is sent (bundlers put it in a chunk of its own).
    */
   readonly pipeline?: Pipeline;
-  /** The HTTP client the pipeline sends with; tests inject one. Defaults to `createDefaultHttpClient()`. */
+  /**
+   * The HTTP client the pipeline sends with; tests inject one. Defaults to
+   * `createDefaultHttpClient()`, made when the first request that needs it is sent.
+   */
   readonly httpClient?: HttpClient;
   /** The delay before a poll when the previous response had no Retry-After. @defaultValue 2000 */
   readonly intervalInMs?: number;
