@@ -1,8 +1,7 @@
 import type { HttpHeaders, HttpMethods, PipelineRequestOptions, RawHttpHeadersInput } from "@azure/core-rest-pipeline";
-import { catchError, defer, type Observable, throwError } from "rxjs";
+import { defer, type Observable } from "rxjs";
 import type { LroPollingOperator } from "./engine/polling-operator.js";
 import { describeValue } from "./errors/describe-value.js";
-import { LroRequestError } from "./errors/lro-request-error.js";
 import { checkAbsoluteHttpUrl, checkMethod } from "./input-checks.js";
 import { createHttpHeaders } from "./http/http-headers.js";
 import { redactUrl } from "./http/url-policy.js";
@@ -98,11 +97,6 @@ export function beginLro<TResult = unknown>(request: LroRequest, options: BeginL
   // The default needs no merging: ARM polling with these very options.
   const follow = polling === undefined ? armPolling<TResult>(common) : polling.withDefaults(common);
   // Not retried here: the initial request need not be idempotent (the pipeline's own policy decides).
-  const guard = { maxDelayInMs: transport.maxDelayInMs, scheduler: transport.scheduler };
-  const initial$ = defer(() => send(transport, toRequestOptions(request), guard)).pipe(
-    catchError((error: unknown) =>
-      throwError(() => new LroRequestError(`${request.method} ${redactUrl(request.url)} (the initial request)`, error)),
-    ),
-  );
-  return initial$.pipe(follow);
+  const during = () => `${request.method} ${redactUrl(request.url)} (the initial request)`;
+  return defer(() => send(transport, toRequestOptions(request), transport, during)).pipe(follow);
 }

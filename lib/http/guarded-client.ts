@@ -90,8 +90,3 @@ export class GuardedClient implements HttpClient {
     if (this.#deadline !== undefined) this.#queue!.clear(this.#deadline);
   }
 }
-
-/** A client guarded for one request (see {@link GuardedClient}). */
-export function guardClient(inner: HttpClient, guard: ClientGuard, abort: () => void): GuardedClient {
-  return new GuardedClient(inner, guard, abort);
-}

@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineRequest, type HttpClient, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { guardClient } from "../../lib/http/guarded-client.js";
+import { GuardedClient } from "../../lib/http/guarded-client.js";
 import { advanceTo, virtualScheduler } from "../support/virtual-time.js";
 
 function answering(status: number, headers: Record<string, string>): HttpClient {
@@ -9,7 +9,7 @@ function answering(status: number, headers: Record<string, string>): HttpClient 
 
 const send = (client: HttpClient) => client.sendRequest(createPipelineRequest({ url: "https://example.com/op" }));
 
-describe("guardClient", () => {
+describe("GuardedClient", () => {
   const scheduler = virtualScheduler();
   const guard = { maxDelayInMs: 30_000, scheduler };
   const unused = () => {
@@ -23,12 +23,12 @@ describe("guardClient", () => {
     [{ "x-ms-retry-after-ms": "0", "retry-after": "Fri, 31 Dec 9999 23:59:59 GMT" }, { "x-ms-retry-after-ms": "0", "retry-after": "30" }],
     [{ "retry-after": "5" }, { "retry-after": "5" }],
   ])("caps a throttled response's %j to %j, keeping which header speaks first", async (sent, capped) => {
-    const response = await send(guardClient(answering(429, sent), guard, unused));
+    const response = await send(new GuardedClient(answering(429, sent), guard, unused));
     expect(response.headers.toJSON()).toEqual(capped);
   });
 
   it("leaves the Retry-After of other responses as they came", async () => {
-    const response = await send(guardClient(answering(202, { "retry-after": "315360000" }), guard, unused));
+    const response = await send(new GuardedClient(answering(202, { "retry-after": "315360000" }), guard, unused));
     expect(response.headers.get("retry-after")).toBe("315360000");
   });
 
@@ -38,7 +38,7 @@ describe("guardClient", () => {
       sendRequest: (request) =>
         new Promise((_resolve, reject) => request.abortSignal?.addEventListener("abort", () => reject(new Error("aborted")))),
     };
-    const guarded = guardClient(stalled, { ...guard, requestTimeoutInMs: 500 }, () => controller.abort());
+    const guarded = new GuardedClient(stalled, { ...guard, requestTimeoutInMs: 500 }, () => controller.abort());
     const request = createPipelineRequest({ url: "https://example.com/op" });
     request.abortSignal = controller.signal;
     const outcome = guarded.sendRequest(request).catch((error: Error) => error);

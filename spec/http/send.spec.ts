@@ -1,153 +1,51 @@
-import { createEmptyPipeline, createHttpHeaders, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { asyncScheduler } from "rxjs";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { CurrentRequest, RequestControllers, sendRequest } from "../../lib/http/send.js";
+import { createEmptyPipeline, createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { asyncScheduler, firstValueFrom } from "rxjs";
+import { describe, expect, it } from "vitest";
+import { LroRequestError } from "../../lib/errors/lro-request-error.js";
+import { send } from "../../lib/http/send.js";
 
-describe("RequestControllers", () => {
-  it("serves 8 requests with one controller, then a fresh one", () => {
-    const controllers = new RequestControllers();
-    const handed = Array.from({ length: 17 }, () => controllers.next());
-    expect(new Set(handed.slice(0, 8)).size).toBe(1);
-    expect(new Set(handed.slice(8, 16)).size).toBe(1);
-    expect(handed[8]).not.toBe(handed[0]);
-    expect(handed[16]).not.toBe(handed[8]);
-  });
+describe("send", () => {
+  const settings = { scheduler: asyncScheduler, maxDelayInMs: 60_000 };
+  const during = () => "PUT https://example.com/w (the initial request)";
 
-  it("never hands out an aborted controller", () => {
-    const controllers = new RequestControllers();
-    const first = controllers.next();
-    first.abort();
-    const second = controllers.next();
-    expect(second).not.toBe(first);
-    expect(second.signal.aborted).toBe(false);
-  });
-});
-
-describe("CurrentRequest", () => {
-  it("cancels the request in flight, and at once any request set after", () => {
-    const cancelled: string[] = [];
-    const current = new CurrentRequest();
-    current.set(() => cancelled.push("first"));
-    current.set(() => cancelled.push("second"));
-    current.cancel();
-    expect(cancelled).toEqual(["second"]);
-    current.set(() => cancelled.push("late"));
-    expect(cancelled).toEqual(["second", "late"]);
-    current.cancel();
-    expect(cancelled).toEqual(["second", "late"]);
-  });
-});
-
-describe("sendRequest", () => {
-  const guard = { maxDelayInMs: 60_000, scheduler: asyncScheduler };
-
-  function pendingClient() {
+  it("is cold: nothing goes out until a subscription, and each subscription sends once", async () => {
     const seen: PipelineRequest[] = [];
-    const client = {
-      sendRequest: (request: PipelineRequest) => {
-        seen.push(request);
-        return new Promise<PipelineResponse>((resolve, reject) => {
+    const client: HttpClient = { sendRequest: async (request): Promise<PipelineResponse> => (seen.push(request), { request, status: 503, headers: createHttpHeaders() }) };
+    const response$ = send({ pipeline: createEmptyPipeline(), httpClient: client }, { url: "https://example.com/w", method: "PUT" }, settings, during);
+    expect(seen).toHaveLength(0);
+    const response = await firstValueFrom(response$);
+    // Sent once, never retried: an initial request need not be idempotent; the status is the caller's to judge.
+    expect(response.status).toBe(503);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("sets no deadline of its own, even when the settings it is given carry a requestTimeoutInMs (that one is for polls)", async () => {
+    const client: HttpClient = {
+      sendRequest: (request) =>
+        new Promise((resolve, reject) => {
           request.abortSignal?.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { name: "AbortError" })));
-          setTimeout(() => resolve({ request, status: 200, headers: createHttpHeaders() }), 5);
-        });
-      },
+          setTimeout(() => resolve({ request, status: 201, headers: createHttpHeaders() }), 30);
+        }),
     };
-    return { client, seen };
-  }
+    const pollSettings = { ...settings, requestTimeoutInMs: 1 };
+    const response = await firstValueFrom(send({ pipeline: createEmptyPipeline(), httpClient: client }, { url: "https://example.com/w", method: "PUT" }, pollSettings, during));
+    expect(response.status).toBe(201);
+  });
 
-  it("cancelling aborts the request, whose late failure reaches no callback", async () => {
-    const { client, seen } = pendingClient();
-    const outcomes: string[] = [];
-    const transport = { pipeline: createEmptyPipeline(), httpClient: client };
-    const cancel = sendRequest(transport, { url: "https://example.com/a" }, guard, () => outcomes.push("response"), () => outcomes.push("error"));
-    await Promise.resolve();
-    cancel();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  it("unsubscribing aborts the request", async () => {
+    const seen: PipelineRequest[] = [];
+    const client: HttpClient = { sendRequest: (request) => (seen.push(request), new Promise<PipelineResponse>(() => {})) };
+    const subscription = send({ pipeline: createEmptyPipeline(), httpClient: client }, { url: "https://example.com/w" }, settings, during).subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    subscription.unsubscribe();
     expect(seen[0]!.abortSignal?.aborted).toBe(true);
-    expect(outcomes).toEqual([]);
   });
 
-  it("a finished request lets go of its signal, and the next request of the operation reuses its controller", async () => {
-    const { client, seen } = pendingClient();
-    const controllers = new RequestControllers();
-    const transport = { pipeline: createEmptyPipeline(), httpClient: client };
-    const responses: PipelineResponse[] = [];
-    const signals: unknown[] = [];
-    for (const url of ["https://example.com/a", "https://example.com/b"]) {
-      await new Promise<void>((resolve, reject) => {
-        sendRequest(transport, { url }, guard, (response) => resolve(void responses.push(response)), reject, controllers);
-        signals.push(seen.at(-1)!.abortSignal);
-      });
-    }
-    expect(responses.map((response) => response.request.url)).toEqual(["https://example.com/a", "https://example.com/b"]);
-    expect(responses.every((response) => response.request.abortSignal === undefined)).toBe(true);
-    expect(signals[1]).toBe(signals[0]);
-  });
-});
-
-describe("sendRequest with core-rest-pipeline's default pipeline or client", () => {
-  const guard = { maxDelayInMs: 60_000, scheduler: asyncScheduler };
-  const defaultsModule = "../../lib/http/create-default-transport.js";
-
-  /** A pipeline that notes which of its requests it sends, and with which client. */
-  function recordingPipeline(label: string, sent: string[]) {
-    const pipeline = createEmptyPipeline();
-    pipeline.addPolicy({ name: "record", sendRequest: (request, next) => (sent.push(`${label} ${request.url}`), next(request)) });
-    return pipeline;
-  }
-  function answeringClient(label: string, sent: string[]) {
-    return { sendRequest: async (request: PipelineRequest): Promise<PipelineResponse> => (sent.push(`${label} client`), { request, status: 200, headers: createHttpHeaders() }) };
-  }
-
-  /** send.js and default-transport.js as a fresh import finds them (defaults not loaded), with these as the defaults. */
-  async function withDefaults(factory: () => unknown) {
-    vi.doMock(defaultsModule, () => ({ createDefaultTransport: factory }));
-    vi.resetModules();
-    const { sendRequest: send } = await import("../../lib/http/send.js");
-    const { loadDefaultTransport } = await import("../../lib/http/default-transport.js");
-    return { send, loaded: () => loadDefaultTransport().catch(() => undefined) };
-  }
-
-  afterEach(() => {
-    vi.doUnmock(defaultsModule);
-  });
-
-  it("loads the defaults, then sends through what the transport has and the defaults for the rest", async () => {
-    const sent: string[] = [];
-    const { send, loaded } = await withDefaults(() => ({ pipeline: recordingPipeline("default pipeline", sent), httpClient: answeringClient("default", sent) }));
-    const statuses: number[] = [];
-    await new Promise((resolve, reject) => send({}, { url: "https://example.com/a" }, guard, resolve, reject)).then((response) => statuses.push((response as PipelineResponse).status));
-    await loaded();
-    const own = { pipeline: recordingPipeline("own pipeline", sent) };
-    await new Promise((resolve, reject) => send(own, { url: "https://example.com/b" }, guard, resolve, reject));
-    await new Promise((resolve, reject) => send({ httpClient: answeringClient("own", sent) }, { url: "https://example.com/c" }, guard, resolve, reject));
-    expect(statuses).toEqual([200]);
-    expect(sent).toEqual(["default pipeline https://example.com/a", "default client", "own pipeline https://example.com/b", "default client", "default pipeline https://example.com/c", "own client"]);
-  });
-
-  it("sends nothing, and calls back nothing, when cancelled while the defaults load", async () => {
-    const sent: string[] = [];
-    const { send, loaded } = await withDefaults(() => ({ pipeline: recordingPipeline("default pipeline", sent), httpClient: answeringClient("default", sent) }));
-    const outcomes: string[] = [];
-    const cancel = send({}, { url: "https://example.com/a" }, guard, () => outcomes.push("response"), () => outcomes.push("error"));
-    cancel();
-    await loaded();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(sent).toEqual([]);
-    expect(outcomes).toEqual([]);
-  });
-
-  it("fails the request when the defaults cannot be made, unless it was cancelled", async () => {
-    const failure = new TypeError("no fetch here");
-    const { send, loaded } = await withDefaults(() => {
-      throw failure;
-    });
-    const errors: unknown[] = [];
-    await new Promise((resolve) => send({}, { url: "https://example.com/a" }, guard, resolve, (error) => resolve(errors.push(error))));
-    const cancel = send({}, { url: "https://example.com/b" }, guard, () => errors.push("response"), (error) => errors.push(error));
-    cancel();
-    await loaded();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(errors).toEqual([failure]);
+  it("a transport failure is an LroRequestError naming the request, with the cause", async () => {
+    const cause = new Error("connect ECONNREFUSED");
+    const client: HttpClient = { sendRequest: () => Promise.reject(cause) };
+    const error = await firstValueFrom(send({ pipeline: createEmptyPipeline(), httpClient: client }, { url: "https://example.com/w" }, settings, during)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LroRequestError);
+    expect(error).toMatchObject({ message: "The request PUT https://example.com/w (the initial request) failed: connect ECONNREFUSED", cause });
   });
 });

@@ -1,0 +1,176 @@
+import type { PipelineResponse } from "@azure/core-rest-pipeline";
+import type { Subscription } from "rxjs";
+import { attachState } from "../errors/lro-error.js";
+import { LroBadStatusError } from "../errors/lro-bad-status-error.js";
+import { readBody } from "../http/body.js";
+import { createHttpHeaders } from "../http/http-headers.js";
+import { RequestSequence, type RequestReceiver } from "../http/request-sequence.js";
+import type { RequestOptions } from "../http/send.js";
+import { followUrl, redactUrl } from "../http/url-policy.js";
+import { logger } from "../logger.js";
+import type { ResolvedLroOptions } from "../options.js";
+import { isTerminalStatus, type LroState } from "../state.js";
+import { bodyOrNothing, serviceErrorOf, type Reading } from "../strategies/reading.js";
+import type { PollingStrategy } from "../strategies/strategy.js";
+import type { TrackedOperation } from "../tracked-operation.js";
+import type { ExpandSteps } from "./expand-from.js";
+import { makeState, type PollingContext } from "./make-state.js";
+
+const isSuccessStatus = (status: number): boolean => status >= 200 && status < 300;
+
+function pollRequest(operation: TrackedOperation, url: string): RequestOptions {
+  const headers = createHttpHeaders({ accept: "application/json" });
+  if (operation.clientRequestId !== undefined) headers.set("x-ms-client-request-id", operation.clientRequestId);
+  return { url, method: "GET", headers, allowInsecureConnection: operation.allowInsecureConnection };
+}
+
+/** Logs a state as it is emitted (when info logging is on). */
+export function logState(state: LroState<unknown>, method: string): void {
+  if (!logger.info.enabled) return;
+  const where = state.pollingUrl === undefined ? "" : ` ${redactUrl(state.pollingUrl)}`;
+  const next = state.nextPollInMs === undefined ? "" : `; next poll in ${state.nextPollInMs} ms`;
+  logger.info(
+    `${method} ${state.strategy}${where}: HTTP ${state.httpStatus ?? "-"} ${state.providerStatus} → ${state.status}${next}`,
+  );
+}
+
+/** A succeeded reading whose result is being fetched. */
+interface Fetching {
+  readonly reading: Reading;
+  readonly pollCount: number;
+  readonly resultUrl: string;
+}
+
+/**
+ * The polling of one subscription to an operation's states, one poll at a time: the steps of
+ * its `expandFrom` loop, and the receiver of its requests. Each step waits for the state's delay
+ * (the response's Retry-After, else the interval), polls, reads the response with the strategy,
+ * and when the operation has succeeded switches to the final GET; it answers the next state, or
+ * fails with an error carrying the last state the subscriber saw (and so its token).
+ *
+ * One object rather than closures, observables and subscribers per poll: this runs once per poll
+ * for every operation in flight, and those were a good part of the engine's CPU and garbage, and
+ * of what an operation keeps alive between polls (see bench/README.md). Mutable, and safe so: one poll at a time, and each
+ * subscription makes its own.
+ */
+export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<TResult>>, RequestReceiver {
+  /** The operation as the latest response left it (a new object only when it changed). */
+  operation: TrackedOperation;
+  immediateStreak = 0;
+  token = "";
+  tokenOf: TrackedOperation | undefined = undefined;
+
+  readonly #strategy: PollingStrategy;
+  readonly #options: ResolvedLroOptions<TResult>;
+  readonly #requests: RequestSequence;
+  /** The last state the subscriber saw: every error carries it. */
+  #last!: LroState<TResult>;
+  #answer!: (next: LroState<TResult>) => void;
+  #fail!: (error: unknown) => void;
+  #wait: Subscription | undefined;
+  /** Set once the operation has succeeded and its result is being fetched. */
+  #fetching: Fetching | undefined;
+
+  constructor(strategy: PollingStrategy, options: ResolvedLroOptions<TResult>, operation: TrackedOperation) {
+    this.#strategy = strategy;
+    this.#options = options;
+    this.operation = operation;
+    this.#requests = new RequestSequence(options, options);
+  }
+
+  /** Waits for `last`'s delay, then polls; nothing after a terminal state. */
+  step(last: LroState<TResult>, answer: (next: LroState<TResult>) => void, fail: (error: unknown) => void): boolean {
+    if (isTerminalStatus(last.status)) return false;
+    this.#last = last;
+    this.#answer = answer;
+    this.#fail = fail;
+    this.#wait = this.#options.scheduler.schedule(PollLoop.#pollNow, last.nextPollInMs ?? this.#options.intervalInMs, this);
+    return true;
+  }
+
+  cancel(): void {
+    this.#wait?.unsubscribe();
+    this.#wait = undefined;
+    this.#requests.cancel();
+  }
+
+  /** The work of the wait before a poll, scheduled with the loop as its state: a wait makes no closure. */
+  // `any` TResult: the work only sends.
+  static readonly #pollNow = (loop?: PollLoop<any>): void => {
+    loop!.#wait = undefined;
+    loop!.#requests.send(pollRequest(loop!.operation, loop!.operation.pollingUrl as string), loop!);
+  };
+
+  during(): string {
+    const fetching = this.#fetching;
+    return fetching === undefined
+      ? `while polling ${redactUrl(this.operation.pollingUrl as string)}`
+      : `while fetching the result from ${redactUrl(fetching.resultUrl)}`;
+  }
+
+  onResponse(response: PipelineResponse): void {
+    try {
+      if (this.#fetching === undefined) this.#readPoll(response);
+      else this.#readResult(response, this.#fetching);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  onError(error: unknown): void {
+    this.#fail(attachState(error, this.#last));
+  }
+
+  #deliver(next: LroState<TResult>): void {
+    logState(next, this.operation.method);
+    this.#answer(next);
+  }
+
+  /** Reads a poll's response into the next state (after the final GET, when it succeeded). */
+  #readPoll(response: PipelineResponse): void {
+    const operation = this.operation;
+    const pollingUrl = operation.pollingUrl as string;
+    if (!isSuccessStatus(response.status)) {
+      throw new LroBadStatusError({ response, during: this.during(), error: serviceErrorOf(bodyOrNothing(response)) });
+    }
+    const strategy = this.#strategy;
+    const reading = strategy.readPoll(response);
+    const link = strategy.pollingLink(response, operation);
+    // The same URL as now needs no second check; and an unchanged operation keeps its object
+    // (and so its encoded continuation token).
+    const nextPollingUrl = link === undefined || link === pollingUrl ? pollingUrl : followUrl(link, this.#urlPolicy());
+    // A poll's own `Location` is not kept: the final GET uses the initial response's (see TrackedOperation.location).
+    if (nextPollingUrl !== pollingUrl) this.operation = Object.assign({}, operation, { pollingUrl: nextPollingUrl });
+    const pollCount = this.#last.pollCount + 1;
+    if (reading.status === "succeeded") this.#fetchResult(reading, response, pollCount);
+    else this.#deliver(makeState(this.operation, reading, { response, pollCount }, this.#options, this));
+  }
+
+  /** The terminal state of an operation whose poll said it succeeded: its result, fetched if it must be. */
+  #fetchResult(reading: Reading, response: PipelineResponse, pollCount: number): void {
+    const operation = this.operation;
+    const source = this.#strategy.finalResult(operation, reading);
+    if (source.from !== "get") {
+      const body = source.from === "body" ? reading.body : undefined;
+      this.#deliver(makeState(operation, { ...reading, body }, { response, pollCount }, this.#options, this));
+      return;
+    }
+    const resultUrl = followUrl(source.url, this.#urlPolicy());
+    this.#fetching = { reading, pollCount, resultUrl };
+    this.#requests.send(pollRequest(operation, resultUrl), this);
+  }
+
+  #readResult(final: PipelineResponse, { reading, pollCount, resultUrl }: Fetching): void {
+    const operation = this.operation;
+    const deleted = final.status === 404 && operation.method === "DELETE";
+    if (!isSuccessStatus(final.status) && !deleted) {
+      throw new LroBadStatusError({ response: final, during: this.during(), error: serviceErrorOf(bodyOrNothing(final)) });
+    }
+    const body = deleted ? undefined : readBody(final);
+    this.#deliver(makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, this.#options, this));
+  }
+
+  #urlPolicy() {
+    return { origin: this.operation.requestUrl, allowedHosts: this.#options.allowedHosts };
+  }
+}
