@@ -55,22 +55,25 @@ export function expandFrom<T>(seed: T, steps: ExpandSteps<T>): Observable<T> {
       else expand();
     };
     const expand = () => {
-      do {
-        if (subscriber.closed) return;
+      while (!subscriber.closed) {
         answeredDuringStep = false;
         stepping = true;
-        pending = steps.step(last, answer, fail);
+        const started = steps.step(last, answer, fail);
         stepping = false;
-      } while (answeredDuringStep);
-      if (!pending) subscriber.complete();
-      // A step that failed at once may still have started something.
-      else if (subscriber.closed) steps.cancel();
+        if (!started) return subscriber.complete();
+        if (answeredDuringStep) continue;
+        // A step that failed at once may still have started something.
+        if (subscriber.closed) return steps.cancel();
+        pending = true;
+        return;
+      }
     };
     subscriber.next(seed);
     expand();
     return () => {
-      if (pending) steps.cancel();
+      if (!pending) return;
       pending = false;
+      steps.cancel();
     };
   });
 }
