@@ -1,14 +1,22 @@
-import { Observable } from "rxjs";
+import { Observable, type Subscriber, type Unsubscribable } from "rxjs";
+
+/** Where a step of an {@link expandFrom} loop hands what it yields: at most one call, now or later. */
+export interface ExpandAnswer<T> {
+  /** The value after the last one. */
+  next(value: T): void;
+  /** The step failed: the loop errors with `error`. */
+  error(error: unknown): void;
+}
 
 /**
  * The steps of an {@link expandFrom} loop: what yields each next value from the last one.
  */
 export interface ExpandSteps<T> {
   /**
-   * Starts what yields the value after `last`, which it hands to `answer` (or a failure to
-   * `fail`) at most once, now or later. Returns `false` when nothing more comes after `last`.
+   * Starts what yields the value after `last`, which it hands to `answer` (see
+   * {@link ExpandAnswer}). Returns `false` when nothing more comes after `last`.
    */
-  step(last: T, answer: (next: T) => void, fail: (error: unknown) => void): boolean;
+  step(last: T, answer: ExpandAnswer<T>): boolean;
   /** Cancels the pending step: the subscriber left. */
   cancel(): void;
 }
@@ -20,7 +28,8 @@ export interface ExpandSteps<T> {
  * subscriber for the whole loop: `expand` subscribes a new inner observable, with its own
  * subscriber, to every value, which for a polling loop was a good part of the engine's CPU and
  * garbage (see bench/README.md). Unsubscribing cancels the pending step. A step that answers
- * synchronously is looped over, not recursed into.
+ * synchronously is looped over, not recursed into. A running loop keeps its last value, not the
+ * seed: a loop of polls does not keep the first response alive until the operation ends.
  *
  * @example
  * ```ts
@@ -29,7 +38,7 @@ export interface ExpandSteps<T> {
  * const doubling: ExpandSteps<number> = {
  *   step(last, answer) {
  *     if (last >= 8) return false;
- *     timer = setTimeout(() => answer(last * 2), 100);
+ *     timer = setTimeout(() => answer.next(last * 2), 100);
  *     return true;
  *   },
  *   cancel: () => clearTimeout(timer),
@@ -38,42 +47,61 @@ export interface ExpandSteps<T> {
  * ```
  */
 export function expandFrom<T>(seed: T, steps: ExpandSteps<T>): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    let last = seed;
-    let pending = false;
-    let stepping = false;
-    let answeredDuringStep = false;
-    const fail = (error: unknown) => {
-      pending = false;
-      subscriber.error(error);
-    };
-    const answer = (next: T) => {
-      pending = false;
-      last = next;
-      subscriber.next(next);
-      if (stepping) answeredDuringStep = true;
-      else expand();
-    };
-    const expand = () => {
-      while (!subscriber.closed) {
-        answeredDuringStep = false;
-        stepping = true;
-        const started = steps.step(last, answer, fail);
-        stepping = false;
-        if (!started) return subscriber.complete();
-        if (answeredDuringStep) continue;
-        // A step that failed at once may still have started something.
-        if (subscriber.closed) return steps.cancel();
-        pending = true;
-        return;
-      }
-    };
-    subscriber.next(seed);
-    expand();
-    return () => {
-      if (!pending) return;
-      pending = false;
-      steps.cancel();
-    };
-  });
+  // No closure made per subscription: it would keep this context, and with it the seed.
+  return new Observable<T>((subscriber) => new ExpandLoop(subscriber, steps).start(seed));
+}
+
+/** One subscription's loop: its answer object, and its teardown. */
+class ExpandLoop<T> implements ExpandAnswer<T>, Unsubscribable {
+  #last!: T;
+  #pending = false;
+  #stepping = false;
+  #answeredDuringStep = false;
+
+  constructor(
+    private readonly subscriber: Subscriber<T>,
+    private readonly steps: ExpandSteps<T>,
+  ) {}
+
+  start(seed: T): this {
+    this.#last = seed;
+    this.subscriber.next(seed);
+    this.#expand();
+    return this;
+  }
+
+  next(value: T): void {
+    this.#pending = false;
+    this.#last = value;
+    this.subscriber.next(value);
+    if (this.#stepping) this.#answeredDuringStep = true;
+    else this.#expand();
+  }
+
+  error(error: unknown): void {
+    this.#pending = false;
+    this.subscriber.error(error);
+  }
+
+  unsubscribe(): void {
+    if (!this.#pending) return;
+    this.#pending = false;
+    this.steps.cancel();
+  }
+
+  #expand(): void {
+    const subscriber = this.subscriber;
+    while (!subscriber.closed) {
+      this.#answeredDuringStep = false;
+      this.#stepping = true;
+      const started = this.steps.step(this.#last, this);
+      this.#stepping = false;
+      if (!started) return subscriber.complete();
+      if (this.#answeredDuringStep) continue;
+      // A step that failed at once may still have started something.
+      if (subscriber.closed) return this.steps.cancel();
+      this.#pending = true;
+      return;
+    }
+  }
 }

@@ -13,7 +13,7 @@ import { isTerminalStatus, type LroState } from "../state.js";
 import { bodyOrNothing, serviceErrorOf, type Reading } from "../strategies/reading.js";
 import type { PollingStrategy } from "../strategies/strategy.js";
 import type { TrackedOperation } from "../tracked-operation.js";
-import type { ExpandSteps } from "./expand-from.js";
+import type { ExpandAnswer, ExpandSteps } from "./expand-from.js";
 import { makeState, type PollingContext } from "./make-state.js";
 
 const isSuccessStatus = (status: number): boolean => status >= 200 && status < 300;
@@ -65,8 +65,7 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
   readonly #requests: RequestSequence;
   /** The last state the subscriber saw: every error carries it. */
   #last!: LroState<TResult>;
-  #answer!: (next: LroState<TResult>) => void;
-  #fail!: (error: unknown) => void;
+  #answer!: ExpandAnswer<LroState<TResult>>;
   #wait: Subscription | undefined;
   /** Set once the operation has succeeded and its result is being fetched. */
   #fetching: Fetching | undefined;
@@ -79,11 +78,10 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
   }
 
   /** Waits for `last`'s delay, then polls; nothing after a terminal state. */
-  step(last: LroState<TResult>, answer: (next: LroState<TResult>) => void, fail: (error: unknown) => void): boolean {
+  step(last: LroState<TResult>, answer: ExpandAnswer<LroState<TResult>>): boolean {
     if (isTerminalStatus(last.status)) return false;
     this.#last = last;
     this.#answer = answer;
-    this.#fail = fail;
     this.#wait = this.#options.scheduler.schedule(PollLoop.#pollNow, last.nextPollInMs ?? this.#options.intervalInMs, this);
     return true;
   }
@@ -118,12 +116,12 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
   }
 
   onError(error: unknown): void {
-    this.#fail(attachState(error, this.#last));
+    this.#answer.error(attachState(error, this.#last));
   }
 
   #deliver(next: LroState<TResult>): void {
     logState(next, this.operation.method);
-    this.#answer(next);
+    this.#answer.next(next);
   }
 
   /** Reads a poll's response into the next state (after the final GET, when it succeeded). */

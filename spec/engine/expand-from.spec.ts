@@ -1,7 +1,9 @@
 import { asyncScheduler, EMPTY, queueScheduler, expand, map, of, take, timer, type SchedulerLike } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { expandFrom, type ExpandSteps } from "../../lib/engine/expand-from.js";
+import { expandFrom, type ExpandAnswer, type ExpandSteps } from "../../lib/engine/expand-from.js";
 
 const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
@@ -13,7 +15,7 @@ function doubling(scheduler: SchedulerLike, delay: number, limit: number) {
     step(last, answer) {
       if (last >= limit) return false;
       log.steps++;
-      pending = scheduler.schedule(() => answer(last * 2), delay);
+      pending = scheduler.schedule(() => answer.next(last * 2), delay);
       return true;
     },
     cancel() {
@@ -55,10 +57,10 @@ describe("expandFrom", () => {
     const outcomes: unknown[] = [];
     let steps = 0;
     expandFrom(1, {
-      step(last, answer, fail) {
+      step(last, answer) {
         steps++;
-        if (last < 3) answer(last + 1);
-        else fail(new Error(`no step after ${last}`));
+        if (last < 3) answer.next(last + 1);
+        else answer.error(new Error(`no step after ${last}`));
         return true;
       },
       cancel: () => outcomes.push("cancel"),
@@ -72,7 +74,7 @@ describe("expandFrom", () => {
     let count = 0;
     let last = 0;
     expandFrom(0, {
-      step: (value, answer) => (value < 100_000 ? (answer(value + 1), true) : false),
+      step: (value, answer) => (value < 100_000 ? (answer.next(value + 1), true) : false),
       cancel: () => undefined,
     }).subscribe({ next: (value) => ((last = value), count++) });
     expect(count).toBe(100_001);
@@ -83,7 +85,7 @@ describe("expandFrom", () => {
     let steps = 0;
     const seen: number[] = [];
     expandFrom(0, {
-      step: (value, answer) => (steps++, answer(value + 1), true),
+      step: (value, answer) => (steps++, answer.next(value + 1), true),
       cancel: () => undefined,
     })
       .pipe(take(3))
@@ -101,5 +103,27 @@ describe("expandFrom", () => {
     loop.subscribe((value) => second.push(value));
     expect(first).toEqual([1, 2, 4]);
     expect(second).toEqual([1, 2, 4]);
+  });
+
+  it("a running loop keeps its last value, not the seed (a first response is not kept until the operation ends)", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    let seed: { readonly n: number } | undefined = { n: 0 };
+    const seedRef = new WeakRef(seed);
+    let later: ExpandAnswer<{ readonly n: number }> | undefined;
+    const subscription = expandFrom(seed, {
+      step(last, answer) {
+        if (last.n === 0) answer.next({ n: 1 });
+        else later = answer;
+        return true;
+      },
+      cancel: () => undefined,
+    }).subscribe();
+    seed = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(later).toBeDefined();
+    expect(seedRef.deref()).toBeUndefined();
+    subscription.unsubscribe();
   });
 });
