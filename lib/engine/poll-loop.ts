@@ -1,5 +1,4 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
-import type { Subscription } from "rxjs";
 import { attachState } from "../errors/lro-error.js";
 import { LroBadStatusError } from "../errors/lro-bad-status-error.js";
 import { readBody } from "../http/body.js";
@@ -7,6 +6,7 @@ import { createHttpHeaders } from "../http/http-headers.js";
 import { RequestSequence, type RequestReceiver } from "../http/request-sequence.js";
 import type { RequestOptions } from "../http/send.js";
 import { followUrl, redactUrl } from "../http/url-policy.js";
+import { Timer } from "../scheduling/timer-queue.js";
 import { logger } from "../logger.js";
 import type { ResolvedLroOptions } from "../options.js";
 import { isTerminalStatus, type LroState } from "../state.js";
@@ -66,7 +66,8 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
   /** The last state the subscriber saw: every error carries it. */
   #last!: LroState<TResult>;
   #answer!: ExpandAnswer<LroState<TResult>>;
-  #wait: Subscription | undefined;
+  /** The wait before the next poll: one timer for the loop, started for each wait. */
+  readonly #wait = new Timer(() => this.#poll());
   /** Set once the operation has succeeded and its result is being fetched. */
   #fetching: Fetching | undefined;
 
@@ -82,22 +83,18 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
     if (isTerminalStatus(last.status)) return false;
     this.#last = last;
     this.#answer = answer;
-    this.#wait = this.#options.scheduler.schedule(PollLoop.#pollNow, last.nextPollInMs ?? this.#options.intervalInMs, this);
+    this.#wait.start(this.#options.scheduler, last.nextPollInMs ?? this.#options.intervalInMs);
     return true;
   }
 
   cancel(): void {
-    this.#wait?.unsubscribe();
-    this.#wait = undefined;
+    this.#wait.stop();
     this.#requests.cancel();
   }
 
-  /** The work of the wait before a poll, scheduled with the loop as its state: a wait makes no closure. */
-  // `any` TResult: the work only sends.
-  static readonly #pollNow = (loop?: PollLoop<any>): void => {
-    loop!.#wait = undefined;
-    loop!.#requests.send(pollRequest(loop!.operation, loop!.operation.pollingUrl as string), loop!);
-  };
+  #poll(): void {
+    this.#requests.send(pollRequest(this.operation, this.operation.pollingUrl as string), this);
+  }
 
   during(): string {
     const fetching = this.#fetching;

@@ -1,6 +1,6 @@
 import type { HttpClient, HttpHeaders, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import type { SchedulerLike } from "rxjs";
-import { Deadline, DeadlineQueue } from "./deadline-queue.js";
+import { Timer } from "../scheduling/timer-queue.js";
 import { millisecondsFrom, secondsOrDateFrom } from "./retry-after.js";
 
 /** What the guard enforces. */
@@ -47,22 +47,18 @@ export function timeoutError(timeoutInMs: number): Error {
  * not count). It bounds each exchange to `requestTimeoutInMs` by calling `abort` (core-rest-pipeline's
  * own `timeout` stops once the headers are in, so a body that stalls would hang), and it caps
  * the `Retry-After` of throttled responses. One serves an operation's requests, which go one at
- * a time; its deadline waits in the {@link DeadlineQueue} of its length and scheduler.
+ * a time; its deadline is a {@link Timer}, which shares one scheduled action with every deadline of its length.
  */
 export class GuardedClient implements HttpClient {
   #timedOut = false;
-  readonly #deadline: Deadline | undefined;
-  readonly #queue: DeadlineQueue | undefined;
+  readonly #deadline: Timer;
 
   constructor(
     readonly inner: HttpClient,
     readonly guard: ClientGuard,
     abort: () => void,
   ) {
-    const { requestTimeoutInMs } = guard;
-    if (requestTimeoutInMs === undefined) return;
-    this.#queue = DeadlineQueue.for(guard.scheduler, requestTimeoutInMs);
-    this.#deadline = new Deadline(() => {
+    this.#deadline = new Timer(() => {
       this.#timedOut = true;
       abort();
     });
@@ -70,7 +66,8 @@ export class GuardedClient implements HttpClient {
 
   async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
     this.#timedOut = false;
-    if (this.#deadline !== undefined) this.#queue!.set(this.#deadline);
+    const { scheduler, requestTimeoutInMs } = this.guard;
+    if (requestTimeoutInMs !== undefined) this.#deadline.start(scheduler, requestTimeoutInMs);
     try {
       const response = await this.inner.sendRequest(request);
       if (throttlingStatuses.has(response.status)) clampRetryAfter(response.headers, this.guard);
@@ -87,6 +84,6 @@ export class GuardedClient implements HttpClient {
 
   /** Clears a pending deadline (the request was cancelled). */
   dispose(): void {
-    if (this.#deadline !== undefined) this.#queue!.clear(this.#deadline);
+    this.#deadline.stop();
   }
 }

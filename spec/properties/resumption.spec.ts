@@ -93,6 +93,8 @@ describe("properties: continuation tokens", () => {
       }),
       { numRuns: Math.round(runs / 2) },
     );
-    if (runs >= 100) expect(checked).toBeGreaterThan(runs / 20); // the generator still reaches the case
+    // The generator still reaches the case: about 1 run in 10 does (21 to 33 of 250 seen), so a
+    // bound near that mean failed one run in three; this one fails only if the case is gone.
+    if (runs >= 100) expect(checked).toBeGreaterThan(runs / 100);
   }, timeoutFor(runs, 6));
 });

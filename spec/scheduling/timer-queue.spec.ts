@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { Deadline, DeadlineQueue } from "../../lib/http/deadline-queue.js";
+import { Timer, TimerQueue } from "../../lib/scheduling/timer-queue.js";
 import { virtualScheduler } from "../support/virtual-time.js";
 
-/** Runs the scheduler to `time`, recording when each deadline expires. */
+/** Timers of `lengthInMs` on a virtual scheduler, recording when each fires. */
 function setup(lengthInMs = 100) {
   const scheduler = virtualScheduler();
-  const queue = DeadlineQueue.for(scheduler, lengthInMs);
+  const queue = {
+    set: (timer: Timer) => timer.start(scheduler, lengthInMs),
+    clear: (timer: Timer) => timer.stop(),
+  };
   const expired: [string, number][] = [];
-  const deadline = (name: string) => new Deadline(() => expired.push([name, scheduler.now()]));
+  const deadline = (name: string) => new Timer(() => expired.push([name, scheduler.now()]));
   const runTo = (time: number) => {
     scheduler.maxFrames = time;
     scheduler.flush();
@@ -17,12 +20,51 @@ function setup(lengthInMs = 100) {
   return { scheduler, queue, expired, deadline, runTo, at };
 }
 
-describe("DeadlineQueue", () => {
-  it("is one queue per scheduler and length", () => {
+describe("Timer and TimerQueue", () => {
+  it("is one queue per scheduler and length while a timer runs in it; an emptied queue is let go of", () => {
     const scheduler = virtualScheduler();
-    expect(DeadlineQueue.for(scheduler, 100)).toBe(DeadlineQueue.for(scheduler, 100));
-    expect(DeadlineQueue.for(scheduler, 100)).not.toBe(DeadlineQueue.for(scheduler, 200));
-    expect(DeadlineQueue.for(scheduler, 100)).not.toBe(DeadlineQueue.for(virtualScheduler(), 100));
+    const timer = new Timer(() => undefined);
+    timer.start(scheduler, 100);
+    expect(timer.queue).toBe(TimerQueue.for(scheduler, 100));
+    expect(TimerQueue.for(scheduler, 100)).not.toBe(TimerQueue.for(scheduler, 200));
+    expect(TimerQueue.for(scheduler, 100)).not.toBe(TimerQueue.for(virtualScheduler(), 100));
+    const running = timer.queue;
+    timer.stop();
+    expect(timer.queue).toBeUndefined();
+    expect(TimerQueue.for(scheduler, 100)).not.toBe(running);
+  });
+
+  it("timers of different lengths each fire on time; starting a timer again moves it to the new length", () => {
+    const scheduler = virtualScheduler();
+    const fired: [string, number][] = [];
+    const timer = (name: string) => new Timer(() => fired.push([name, scheduler.now()]));
+    const [a, b, c] = [timer("a"), timer("b"), timer("c")];
+    a.start(scheduler, 50);
+    b.start(scheduler, 10);
+    c.start(scheduler, 30);
+    c.start(scheduler, 70);
+    scheduler.flush();
+    expect(fired).toEqual([["b", 10], ["a", 50], ["c", 70]]);
+  });
+
+  it("a timer started while its queue fires waits for the next turn, even when due at once (no spinning in one turn)", () => {
+    const scheduler = virtualScheduler();
+    const fired: number[] = [];
+    let turns = 0;
+    const again: Timer = new Timer(() => {
+      fired.push(scheduler.now());
+      if (++turns < 3) again.start(scheduler, 0);
+    });
+    const other = new Timer(() => fired.push(-1));
+    again.start(scheduler, 0);
+    other.start(scheduler, 0);
+    // Each turn is an action of its own: three for `again`, the first shared with `other`.
+    const flushes: number[] = [];
+    const schedule = scheduler.schedule.bind(scheduler);
+    scheduler.schedule = ((work, delay, state) => (flushes.push(delay ?? 0), schedule(work, delay, state))) as typeof scheduler.schedule;
+    scheduler.flush();
+    expect(fired).toEqual([0, -1, 0, 0]);
+    expect(flushes).toEqual([0, 0]);
   });
 
   it("expires each deadline exactly its length after it was set, in order, with one action scheduled", () => {
@@ -88,7 +130,7 @@ describe("DeadlineQueue", () => {
   it("a deadline may be set again from inside an expiry", () => {
     const { queue, expired, runTo, scheduler } = setup();
     let times = 0;
-    const again: Deadline = new Deadline(() => {
+    const again: Timer = new Timer(() => {
       expired.push(["again", scheduler.now()]);
       if (++times < 3) queue.set(again);
     });
