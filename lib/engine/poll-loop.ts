@@ -1,10 +1,9 @@
-import type { PipelineResponse } from "@azure/core-rest-pipeline";
+import type { HttpHeaders, PipelineResponse } from "@azure/core-rest-pipeline";
 import { attachState } from "../errors/lro-error.js";
 import { LroBadStatusError } from "../errors/lro-bad-status-error.js";
 import { readBody } from "../http/body.js";
-import { createHttpHeaders } from "../http/http-headers.js";
+import { copyHttpHeaders, createHttpHeaders } from "../http/http-headers.js";
 import { RequestSequence, type RequestReceiver } from "../http/request-sequence.js";
-import type { RequestOptions } from "../http/send.js";
 import { followUrl, redactUrl } from "../http/url-policy.js";
 import { Timer } from "../scheduling/timer-queue.js";
 import { logger } from "../logger.js";
@@ -18,10 +17,11 @@ import { makeState, type PollingContext } from "./make-state.js";
 
 const isSuccessStatus = (status: number): boolean => status >= 200 && status < 300;
 
-function pollRequest(operation: TrackedOperation, url: string): RequestOptions {
+/** The headers of every GET of an operation: its polls and the final GET. */
+function pollHeaders(operation: TrackedOperation): HttpHeaders {
   const headers = createHttpHeaders({ accept: "application/json" });
   if (operation.clientRequestId !== undefined) headers.set("x-ms-client-request-id", operation.clientRequestId);
-  return { url, method: "GET", headers, allowInsecureConnection: operation.allowInsecureConnection };
+  return headers;
 }
 
 /** Logs a state as it is emitted (when info logging is on). */
@@ -63,6 +63,7 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
   readonly #strategy: PollingStrategy;
   readonly #options: ResolvedLroOptions<TResult>;
   readonly #requests: RequestSequence;
+  readonly #headers: HttpHeaders;
   /** The last state the subscriber saw: every error carries it. */
   #last!: LroState<TResult>;
   #answer!: ExpandAnswer<LroState<TResult>>;
@@ -76,6 +77,7 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
     this.#options = options;
     this.operation = operation;
     this.#requests = new RequestSequence(options, options);
+    this.#headers = pollHeaders(operation);
   }
 
   /** Waits for `last`'s delay, then polls; nothing after a terminal state. */
@@ -93,7 +95,7 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
   }
 
   #poll(): void {
-    this.#requests.send(pollRequest(this.operation, this.operation.pollingUrl as string), this);
+    this.#get(this.operation.pollingUrl as string);
   }
 
   during(): string {
@@ -152,7 +154,7 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
     }
     const resultUrl = followUrl(source.url, this.#urlPolicy());
     this.#fetching = { reading, pollCount, resultUrl };
-    this.#requests.send(pollRequest(operation, resultUrl), this);
+    this.#get(resultUrl);
   }
 
   #readResult(final: PipelineResponse, { reading, pollCount, resultUrl }: Fetching): void {
@@ -163,6 +165,11 @@ export class PollLoop<TResult> implements PollingContext, ExpandSteps<LroState<T
     }
     const body = deleted ? undefined : readBody(final);
     this.#deliver(makeState(operation, { ...reading, body }, { response: final, pollCount, resultUrl }, this.#options, this));
+  }
+
+  #get(url: string): void {
+    const { allowInsecureConnection } = this.operation;
+    this.#requests.send({ url, method: "GET", headers: copyHttpHeaders(this.#headers), allowInsecureConnection }, this);
   }
 
   #urlPolicy() {

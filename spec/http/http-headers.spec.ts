@@ -1,7 +1,7 @@
 import * as pipeline from "@azure/core-rest-pipeline";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createHttpHeaders } from "../../lib/http/http-headers.js";
+import { copyHttpHeaders, createHttpHeaders } from "../../lib/http/http-headers.js";
 
 type Operation = { readonly kind: "set"; readonly name: string; readonly value: string | number | boolean } | { readonly kind: "delete"; readonly name: string };
 
@@ -68,5 +68,21 @@ describe("createHttpHeaders", () => {
     headers.set("x-padded", "  value \t");
     headers.set("x-injected", "a\r\nSet-Cookie: b");
     expect(headers.toJSON()).toEqual({ "x-count": "3", "x-flag": "true", "x-padded": "value", "x-injected": "aSet-Cookie: b" });
+  });
+
+  it("copyHttpHeaders: the same headers, independent of the template both ways; from core-rest-pipeline's headers too", () => {
+    for (const template of [createHttpHeaders({ Accept: "application/json", "x-ms-client-request-id": "id-1" }), pipeline.createHttpHeaders({ Accept: "application/json", "x-ms-client-request-id": "id-1" })]) {
+      const copy = copyHttpHeaders(template);
+      expect([...copy]).toEqual([...template]);
+      copy.set("authorization", "Bearer t");
+      copy.set("accept", "text/plain");
+      template.delete("x-ms-client-request-id");
+      expect([...template]).toEqual([["Accept", "application/json"]]);
+      expect([...copy]).toEqual([
+        ["accept", "text/plain"],
+        ["x-ms-client-request-id", "id-1"],
+        ["authorization", "Bearer t"],
+      ]);
+    }
   });
 });

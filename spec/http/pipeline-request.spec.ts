@@ -61,6 +61,17 @@ describe("createPipelineRequest", () => {
     expect(Object.keys(theirs).filter((key) => !(key in ours) && !versionDependent.has(key))).toEqual([]);
   });
 
+  it("makes the random request id when first read, the same on every read; a given one is kept, and a policy may set another", () => {
+    const request = createPipelineRequest({ url: "https://h/x" });
+    const id = request.requestId;
+    expect(id).toMatch(uuidV4);
+    expect(request.requestId).toBe(id);
+    expect(createPipelineRequest({ url: "https://h/x" }).requestId).not.toBe(id);
+    expect(createPipelineRequest({ url: "https://h/x", requestId: "given" }).requestId).toBe("given");
+    request.requestId = "set-by-a-policy";
+    expect(request.requestId).toBe("set-by-a-policy");
+  });
+
   it("carries the options of later core-rest-pipeline versions it is given", () => {
     const requestOverrides = { cache: "no-store" };
     const multipartBody = { parts: [] };
