@@ -23,25 +23,26 @@ export function createPipelineRequest(options: PipelineRequestOptions): Pipeline
 }
 
 class LroPipelineRequest implements PipelineRequest {
-  url: string;
-  method: HttpMethods;
-  headers: HttpHeaders;
-  timeout: number;
-  withCredentials: boolean;
+  // Declared, not defined: the constructor sets each one, in this order.
+  declare url: string;
+  declare method: HttpMethods;
+  declare headers: HttpHeaders;
+  declare timeout: number;
+  declare withCredentials: boolean;
   #requestId: string;
-  body: PipelineRequest["body"];
-  multipartBody: RequestField<"multipartBody">;
-  formData: PipelineRequest["formData"];
-  streamResponseStatusCodes: PipelineRequest["streamResponseStatusCodes"];
-  enableBrowserStreams: boolean;
-  proxySettings: PipelineRequest["proxySettings"];
-  disableKeepAlive: boolean;
-  abortSignal: PipelineRequest["abortSignal"];
-  tracingOptions: PipelineRequest["tracingOptions"];
-  onUploadProgress: PipelineRequest["onUploadProgress"];
-  onDownloadProgress: PipelineRequest["onDownloadProgress"];
-  allowInsecureConnection: boolean;
-  requestOverrides: RequestField<"requestOverrides">;
+  declare body: PipelineRequest["body"];
+  declare multipartBody: RequestField<"multipartBody">;
+  declare formData: PipelineRequest["formData"];
+  declare streamResponseStatusCodes: PipelineRequest["streamResponseStatusCodes"];
+  declare enableBrowserStreams: boolean;
+  declare proxySettings: PipelineRequest["proxySettings"];
+  declare disableKeepAlive: boolean;
+  declare abortSignal: PipelineRequest["abortSignal"];
+  declare tracingOptions: PipelineRequest["tracingOptions"];
+  declare onUploadProgress: PipelineRequest["onUploadProgress"];
+  declare onDownloadProgress: PipelineRequest["onDownloadProgress"];
+  declare allowInsecureConnection: boolean;
+  declare requestOverrides: RequestField<"requestOverrides">;
 
   constructor(options: PipelineRequestOptions) {
     const given: PipelineRequestOptions & LaterRequestOptions = options;
