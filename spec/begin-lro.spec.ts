@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AzureLogger, setLogLevel } from "@azure/logger";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
-import { firstValueFrom } from "rxjs";
+import { firstValueFrom, type Subscription } from "rxjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { beginLro, LroBadStatusError, LroRequestError, LroUrlRejectedError, pollLro } from "../lib/index.js";
+import { beginLro, LroBadStatusError, LroRequestError, LroUrlRejectedError, lroResult, pollLro } from "../lib/index.js";
+import { collectGarbage } from "./support/collect-garbage.js";
 import { virtualService } from "./support/fake-service.js";
 import { advance, record, runToEnd } from "./support/virtual-time.js";
 
@@ -26,6 +27,29 @@ describe("beginLro", () => {
     expect(sent!.headers.get("x-custom")).toBe("1");
     await runToEnd(beginLro({ url, method: "PUT", headers: createHttpHeaders({ "x-other": "2" }) }, service.options), scheduler);
     expect(service.requests[1]!.headers.get("x-other")).toBe("2");
+  });
+
+  it("keeps neither the request it was given, nor its body, nor its options, while the operation runs", async () => {
+    const { scheduler, service } = virtualService();
+    const url = "https://example.com/w?api-version=1";
+    const monitor = "https://example.com/operations/1";
+    service
+      .on("PUT", url, { status: 201, headers: { "azure-asyncoperation": monitor, "retry-after": "60" } })
+      .on("GET", monitor, { status: 200, headers: { "retry-after": "60" }, body: { status: "Running" } });
+    const given: WeakRef<object>[] = [];
+    const subscription = ((): Subscription => {
+      const request = { url, method: "PUT" as const, json: { size: 3 } };
+      const options = { ...service.options };
+      given.push(new WeakRef(request), new WeakRef(request.json), new WeakRef(options));
+      return beginLro(request, options).pipe(lroResult()).subscribe();
+    })();
+    let polls = 0;
+    await advance(scheduler, () => (polls = service.requests.filter((request) => request.method === "GET").length) >= 1);
+    await collectGarbage();
+    expect(polls).toBe(1);
+    expect(subscription.closed).toBe(false);
+    expect(given.map((ref) => ref.deref() === undefined)).toEqual([true, true, true]);
+    subscription.unsubscribe();
   });
 
   it("lets polls inherit allowInsecureConnection from an http initial request", async () => {

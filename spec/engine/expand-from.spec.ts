@@ -1,9 +1,8 @@
 import { asyncScheduler, EMPTY, queueScheduler, expand, map, of, take, timer, type SchedulerLike } from "rxjs";
 import { TestScheduler } from "rxjs/testing";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { expandFrom, type ExpandAnswer, type ExpandSteps } from "../../lib/engine/expand-from.js";
+import { collectGarbage } from "../support/collect-garbage.js";
 
 const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
@@ -106,8 +105,6 @@ describe("expandFrom", () => {
   });
 
   it("a running loop keeps its last value, not the seed (a first response is not kept until the operation ends)", async () => {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as () => void;
     let seed: { readonly n: number } | undefined = { n: 0 };
     const seedRef = new WeakRef(seed);
     let later: ExpandAnswer<{ readonly n: number }> | undefined;
@@ -120,8 +117,7 @@ describe("expandFrom", () => {
       cancel: () => undefined,
     }).subscribe();
     seed = undefined;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    gc();
+    await collectGarbage();
     expect(later).toBeDefined();
     expect(seedRef.deref()).toBeUndefined();
     subscription.unsubscribe();
