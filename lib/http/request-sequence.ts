@@ -138,6 +138,7 @@ export class RequestSequence {
     } else if (transientStatuses.has(response.status)) {
       this.#failed(response, undefined);
     } else {
+      this.#request = undefined;
       this.#receiver!.onResponse(response);
     }
   }
@@ -147,6 +148,8 @@ export class RequestSequence {
     const settings = this.#settings;
     const receiver = this.#receiver!;
     if (this.#retries >= settings.maxRetries) {
+      // Answered for good: nothing to retry (and the receiver may send the next request at once).
+      this.#request = undefined;
       if (response !== undefined) receiver.onResponse(response);
       else receiver.onError(new LroRequestError(receiver.during(), failure));
       return;
