@@ -1,7 +1,7 @@
-import { firstValueFrom, Observable, of, type Subscriber } from "rxjs";
+import { firstValueFrom, of } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { LroCanceledError, LroFailedError, lroResult, type LroState } from "../lib/index.js";
-import { collectGarbage } from "./support/collect-garbage.js";
+import { releasesWhatMadeItsSource } from "./support/collect-garbage.js";
 
 const base = { providerStatus: "x", strategy: "location", pollCount: 1, httpStatus: 200, continuationToken: "tok" } as const;
 
@@ -29,20 +29,6 @@ describe("lroResult", () => {
   });
 
   it("does not keep its source while the operation runs (and with it what made the operation: its request, its options)", async () => {
-    let made: object | undefined = { request: "PUT …", options: {} };
-    const madeRef = new WeakRef(made);
-    const running: Subscriber<LroState>[] = [];
-    // A source that keeps what made it, as beginLro's does, and never ends.
-    let source: Observable<LroState> | undefined = ((what: object) =>
-      new Observable<LroState>((subscriber) => {
-        void what;
-        running.push(subscriber);
-      }))(made);
-    const subscription = source.pipe(lroResult()).subscribe();
-    source = made = undefined;
-    await collectGarbage();
-    expect(running).toHaveLength(1);
-    expect(madeRef.deref()).toBeUndefined();
-    subscription.unsubscribe();
+    expect(await releasesWhatMadeItsSource(lroResult())).toBe(true);
   });
 });

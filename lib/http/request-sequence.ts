@@ -34,9 +34,10 @@ export interface RequestReceiver {
  * aborts on {@link cancel}, bounds each exchange with a deadline, and retries what fails
  * transiently.
  *
- * Retried, up to `maxRetries` times (0 for an initial request, which need not be idempotent): no complete answer within `requestTimeoutInMs`, a transport
- * error, or 408/429/5xx (which the pipeline has already retried on its own), after the response's
- * Retry-After, else an exponential backoff. When retries run out, a transient response is
+ * Retried, up to `maxRetries` times (0 for an initial request, which need not be idempotent):
+ * no complete answer within `requestTimeoutInMs`, a transport error, or 408/429/5xx (which the
+ * pipeline has already retried on its own), after the response's Retry-After, else an
+ * exponential backoff. When retries run out, a transient response is
  * reported as a response, for the caller to judge, and a transport failure as an
  * {@link LroRequestError}. Callbacks run asynchronously (the pipeline answers with a promise),
  * at most once per {@link send}; none runs after {@link cancel}.

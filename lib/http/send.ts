@@ -14,9 +14,6 @@ export interface Transport {
   readonly gate?: { wrap(client: HttpClient): HttpClient };
 }
 
-/** Stops what was started; calling it after the end, or twice, does nothing. */
-export type Cancel = () => void;
-
 /** What a request is built from: everything but the abort signal, which rx-lro owns. */
 export type RequestOptions = Omit<PipelineRequestOptions, "abortSignal">;
 

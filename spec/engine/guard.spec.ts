@@ -1,9 +1,8 @@
-import { asyncScheduler, Observable, type Subscriber } from "rxjs";
+import { asyncScheduler } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { guardOperation } from "../../lib/engine/guard.js";
-import type { LroState } from "../../lib/index.js";
-import { collectGarbage } from "../support/collect-garbage.js";
 import { beginLro, LroAbortedError, LroTimeoutError } from "../../lib/index.js";
+import { releasesWhatMadeItsSource } from "../support/collect-garbage.js";
 import { virtualService } from "../support/fake-service.js";
 import { advance, advanceTo, record, runToEnd } from "../support/virtual-time.js";
 
@@ -55,20 +54,6 @@ describe("timeoutInMs and abortSignal", () => {
   });
 
   it("does not keep its source while the operation runs (and with it what made the operation)", async () => {
-    let made: object | undefined = { request: "PUT …" };
-    const madeRef = new WeakRef(made);
-    const running: Subscriber<LroState>[] = [];
-    let source: Observable<LroState> | undefined = ((what: object) =>
-      new Observable<LroState>((subscriber) => {
-        void what;
-        running.push(subscriber);
-      }))(made);
-    const guard = guardOperation<unknown>({ timeoutInMs: 60_000, abortSignal: new AbortController().signal, scheduler: asyncScheduler });
-    const subscription = source.pipe(guard).subscribe();
-    source = made = undefined;
-    await collectGarbage();
-    expect(running).toHaveLength(1);
-    expect(madeRef.deref()).toBeUndefined();
-    subscription.unsubscribe();
+    expect(await releasesWhatMadeItsSource(guardOperation<unknown>({ timeoutInMs: 60_000, abortSignal: new AbortController().signal, scheduler: asyncScheduler }))).toBe(true);
   });
 });
