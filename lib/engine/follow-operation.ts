@@ -13,8 +13,6 @@ import { expandFrom } from "./expand-from.js";
 import { makeState, restoredState } from "./make-state.js";
 import { logState, PollLoop } from "./poll-loop.js";
 
-export { restoredState } from "./make-state.js";
-
 const isRunning = <TResult>(state: LroState<TResult>): boolean => !isTerminalStatus(state.status);
 
 /**

@@ -37,9 +37,8 @@ export interface RequestReceiver {
  * Retried, up to `maxRetries` times (0 for an initial request, which need not be idempotent):
  * no complete answer within `requestTimeoutInMs`, a transport error, or 408/429/5xx (which the
  * pipeline has already retried on its own), after the response's Retry-After, else an
- * exponential backoff. When retries run out, a transient response is
- * reported as a response, for the caller to judge, and a transport failure as an
- * {@link LroRequestError}. Callbacks run asynchronously (the pipeline answers with a promise),
+ * exponential backoff. When retries run out, a transient response is reported as a response,
+ * for the caller to judge, and a transport failure as an {@link LroRequestError}. Callbacks run asynchronously (the pipeline answers with a promise),
  * at most once per {@link send}; none runs after {@link cancel}.
  *
  * Abort controllers: Node's cost ~2 µs each to create, so one serves up to 8 requests, until one

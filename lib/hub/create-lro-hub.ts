@@ -15,7 +15,8 @@ import {
 } from "rxjs";
 import { beginLro, type LroRequest } from "../begin-lro.js";
 import type { LroPollingOperator } from "../engine/polling-operator.js";
-import { followTrackedOperation, restoredState } from "../engine/follow-operation.js";
+import { followTrackedOperation } from "../engine/follow-operation.js";
+import { restoredState } from "../engine/make-state.js";
 import { checkResumedOperation } from "../http/url-policy.js";
 import { resolveOptions, type LroOptions } from "../options.js";
 import { isTerminalState, type LroState, type LroStatus } from "../state.js";
