@@ -41,7 +41,7 @@ const reps = output.match(/, (\d+) repetitions;/)?.[1] ?? "?";
 const rows: string[] = [];
 const add = (what: string, found: Cells) => rows.push(`| ${what} | ${found.rx} | ${found.core} | ${found.ratio} |`);
 for (const inFlight of ["100", "1,000"]) {
-  for (const interval of ["0", "1"]) {
+  for (const interval of inFlight === "100" ? ["0", "1", "10"] : ["0", "1"]) {
     const heading = [`${inFlight} in flight`, `intervalInMs: ${interval}`];
     add(`CPU per poll, ${inFlight} in flight, \`intervalInMs: ${interval}\``, cells(heading, "CPU per poll (user+system)"));
     add(`  GC pauses in that run`, cells(heading, "GC pauses"));

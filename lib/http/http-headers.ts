@@ -18,10 +18,22 @@ function headerValue(value: string | number | boolean): string {
  * poll's response keeps its request (and so these) until the next poll: a third of the memory.
  */
 class LroHttpHeaders implements HttpHeaders {
-  readonly #list: string[];
+  #list: string[];
+  /** Whether `#list` may be another's too: copied before the first write (see {@link copy}). */
+  #shared: boolean;
 
-  constructor(list: string[]) {
+  constructor(list: string[], shared: boolean) {
     this.#list = list;
+    this.#shared = shared;
+  }
+
+  /** The list, to write to: this object's own. */
+  #writable(): string[] {
+    if (this.#shared) {
+      this.#list = this.#list.slice();
+      this.#shared = false;
+    }
+    return this.#list;
   }
 
   #indexOf(key: string): number {
@@ -42,13 +54,13 @@ class LroHttpHeaders implements HttpHeaders {
   set(name: string, value: string | number | boolean): void {
     const key = name.toLowerCase();
     const index = this.#indexOf(key);
-    if (index < 0) this.#list.push(key, name, headerValue(value));
-    else this.#list.splice(index + 1, 2, name, headerValue(value));
+    if (index < 0) this.#writable().push(key, name, headerValue(value));
+    else this.#writable().splice(index + 1, 2, name, headerValue(value));
   }
 
   delete(name: string): void {
     const index = this.#indexOf(name.toLowerCase());
-    if (index >= 0) this.#list.splice(index, 3);
+    if (index >= 0) this.#writable().splice(index, 3);
   }
 
   toJSON(options: { preserveCase?: boolean } = {}): RawHttpHeaders {
@@ -68,15 +80,20 @@ class LroHttpHeaders implements HttpHeaders {
     for (let index = 0; index < list.length; index += 3) yield [list[index + 1]!, list[index + 2]!];
   }
 
-  /** A copy, as independent as a new set of headers: cheaper than setting each one again. */
+  /**
+   * A copy, as independent as a new set of headers, that shares this one's list until either is
+   * written to: a poll's request keeps its headers until the next poll, and a pipeline without
+   * policies that set headers never writes them.
+   */
   copy(): LroHttpHeaders {
-    return new LroHttpHeaders(this.#list.slice());
+    this.#shared = true;
+    return new LroHttpHeaders(this.#list, true);
   }
 }
 
 /** Headers satisfying core-rest-pipeline's `HttpHeaders`, from a plain record. */
 export function createHttpHeaders(raw?: RawHttpHeadersInput): HttpHeaders {
-  const headers = new LroHttpHeaders([]);
+  const headers = new LroHttpHeaders([], false);
   if (raw !== undefined) for (const name of Object.keys(raw)) headers.set(name, raw[name]!);
   return headers;
 }

@@ -70,6 +70,39 @@ describe("createHttpHeaders", () => {
     expect(headers.toJSON()).toEqual({ "x-count": "3", "x-flag": "true", "x-padded": "value", "x-injected": "aSet-Cookie: b" });
   });
 
+  it("copyHttpHeaders: copies, and copies of copies, stay independent under any interleaving of writes (each behaves as its own set of headers)", () => {
+    // Each step writes to one of the headers made so far, or copies one of them; every one must end
+    // as an independent core-rest-pipeline HttpHeaders given the same history would.
+    type Step = { readonly kind: "copy"; readonly of: number } | (Operation & { readonly on: number });
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ kind: fc.constant("copy" as const), of: fc.nat(7) }),
+      operation.chain((write) => fc.nat(7).map((on) => ({ ...write, on }))),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+        const ours = [createHttpHeaders({ Accept: "application/json" })];
+        const theirs = [pipeline.createHttpHeaders({ Accept: "application/json" })];
+        for (const next of steps) {
+          if (next.kind === "copy") {
+            const of = next.of % ours.length;
+            ours.push(copyHttpHeaders(ours[of]!));
+            theirs.push(pipeline.createHttpHeaders(theirs[of]!.toJSON({ preserveCase: true })));
+            continue;
+          }
+          const on = next.on % ours.length;
+          if (next.kind === "set") {
+            ours[on]!.set(next.name, next.value);
+            theirs[on]!.set(next.name, next.value);
+          } else {
+            ours[on]!.delete(next.name);
+            theirs[on]!.delete(next.name);
+          }
+        }
+        expect(ours.map((headers) => [...headers])).toEqual(theirs.map((headers) => [...headers]));
+      }),
+    );
+  });
+
   it("copyHttpHeaders: the same headers, independent of the template both ways; from core-rest-pipeline's headers too", () => {
     for (const template of [createHttpHeaders({ Accept: "application/json", "x-ms-client-request-id": "id-1" }), pipeline.createHttpHeaders({ Accept: "application/json", "x-ms-client-request-id": "id-1" })]) {
       const copy = copyHttpHeaders(template);
