@@ -55,7 +55,10 @@ const scenarios: [string, string[]][] = [
   ["Retry-After 0 s, spread over 1 s", ["Retry-After: 0 s", "spread"]],
   ["Retry-After 1 s, spread over 1 s", ["Retry-After: 1 s", "spread"]],
 ];
-for (const [name, heading] of scenarios) add(`Loopback server, 1,000 operations, ${name}: client CPU per request`, cells(heading, "Client CPU per request sent (median)"));
+for (const [name, heading] of scenarios) {
+  add(`Loopback server, 1,000 operations, ${name}: client CPU per request`, cells(heading, "Client CPU per request sent (median)"));
+  add(`  client CPU, whole run`, cells(heading, "Client CPU, whole run (median)"));
+}
 {
   // The minimum comes from the server's record of that run: a late poll can make a later one unnecessary.
   const sent = cells(scenarios[1]![1], "Requests sent (server record, worst run)");

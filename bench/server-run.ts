@@ -208,10 +208,13 @@ export function reportServer(scenario: ServerScenario, operations: number, resul
   const n = operations.toLocaleString("en-US");
   const starts = scenario.rampMs === 0 ? "all started at once" : `starts spread over ${scenario.rampMs} ms`;
   const cpuPerRequest = (result: RunResult) => (result.cpuMs * 1000) / result.requests;
+  const cpuOfRun = (result: RunResult) => result.cpuMs;
   return printTable(
     `3. ${n} concurrent operations, loopback ARM server, Retry-After: ${scenario.retryAfter} s, operations last ${scenario.duration} ms, ${starts} (${runs} runs each)`,
     [
       { label: "Client CPU per request sent (median)", rx: median(results["rx-lro"].map(cpuPerRequest)), core: median(results["core-lro"].map(cpuPerRequest)), unit: "µs", digits: 0, ratio: ratio(cpuPerRequest) },
+      // Per request, a client that sends fewer requests (no early polls) looks dearer than it is: the whole run's CPU says what following the operations cost.
+      { label: "Client CPU, whole run (median)", rx: median(results["rx-lro"].map(cpuOfRun)), core: median(results["core-lro"].map(cpuOfRun)), unit: "ms", digits: 0, ratio: ratio(cpuOfRun) },
       { label: "Wall time (median)", rx: rx.wallMs, core: core.wallMs, unit: "ms", digits: 0, ratio: ratio((result) => result.wallMs) },
       { label: "Client event loop busy (median)", rx: rx.busyMs, core: core.busyMs, unit: "ms", digits: 0, ratio: ratio((result) => result.busyMs) },
       { label: "Requests sent (server record, worst run)", rx: rx.worst.requests, core: core.worst.requests, digits: 0 },
