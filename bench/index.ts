@@ -68,7 +68,7 @@ function intervalNote(intervalInMs: number): string {
     return "intervalInMs 0: core-lro polls at once after the initial response, then waits delay(0) (~1 ms) between polls; rx-lro waits a 0 ms timer before its first poll and then spaces polls that keep falling due at once 10 ms apart (it never polls back to back twice): wall time is not comparable, and at 100 in flight neither is CPU, since a process that idles between rounds of polls pays more per poll (see the intervalInMs 10 table).";
   }
   if (intervalInMs === 10) {
-    return "intervalInMs 10: both wait a real 10 ms timer between polls, the spacing rx-lro keeps at intervalInMs 0: the like for like of the interval-0 table at 100 in flight. A round of 100 polls takes a few ms, so the process idles between rounds and each round starts cold; on 2 shared cores both libraries paid ~60% more CPU per poll than at intervalInMs 1 (bench/README.md, round 6).";
+    return "intervalInMs 10: both wait a real 10 ms timer between polls, the spacing rx-lro keeps at intervalInMs 0: the like for like of the interval-0 table at 100 in flight. A round of 100 polls takes a few ms, so the process idles between rounds and each round starts cold: compare each library's CPU per poll here with its own at intervalInMs 1.";
   }
   return `intervalInMs ${intervalInMs}: both wait a real ${intervalInMs} ms timer between polls.`;
 }
