@@ -43,18 +43,14 @@ function fromBase64Url(token: string): string {
 
 /** Encodes an operation as a continuation token: versioned JSON, base64url. No credentials, no bodies. */
 export function encodeContinuationToken(operation: TrackedOperation): string {
-  const token: TokenV1 = {
-    v: 1,
-    s: operation.strategy,
-    m: operation.method,
-    u: operation.requestUrl,
-    ...(operation.pollingUrl === undefined ? {} : { p: operation.pollingUrl }),
-    ...(operation.location === undefined ? {} : { l: operation.location }),
-    ...(operation.finalStateVia === undefined ? {} : { f: operation.finalStateVia }),
-    ...(operation.allowInsecureConnection ? { i: 1 } : {}),
-    ...(operation.clientRequestId === undefined ? {} : { c: operation.clientRequestId }),
-    ...(operation.finishedAs === undefined ? {} : { d: operation.finishedAs }),
-  };
+  // Built by assignment, in the token's key order: V8 builds conditional spreads many times slower.
+  const token: { -readonly [K in keyof TokenV1]: TokenV1[K] } = { v: 1, s: operation.strategy, m: operation.method, u: operation.requestUrl };
+  if (operation.pollingUrl !== undefined) token.p = operation.pollingUrl;
+  if (operation.location !== undefined) token.l = operation.location;
+  if (operation.finalStateVia !== undefined) token.f = operation.finalStateVia;
+  if (operation.allowInsecureConnection) token.i = 1;
+  if (operation.clientRequestId !== undefined) token.c = operation.clientRequestId;
+  if (operation.finishedAs !== undefined) token.d = operation.finishedAs;
   return toBase64Url(JSON.stringify(token));
 }
 

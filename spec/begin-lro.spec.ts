@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AzureLogger, setLogLevel } from "@azure/logger";
-import { createHttpHeaders } from "@azure/core-rest-pipeline";
+import { createEmptyPipeline, createHttpHeaders, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { firstValueFrom, type Subscription } from "rxjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { beginLro, LroBadStatusError, LroRequestError, LroUrlRejectedError, lroResult, pollLro } from "../lib/index.js";
@@ -27,6 +27,32 @@ describe("beginLro", () => {
     expect(sent!.headers.get("x-custom")).toBe("1");
     await runToEnd(beginLro({ url, method: "PUT", headers: createHttpHeaders({ "x-other": "2" }) }, service.options), scheduler);
     expect(service.requests[1]!.headers.get("x-other")).toBe("2");
+  });
+
+  it("carries the request's other fields as given, and keeps a content type the caller set for json", async () => {
+    const sent: PipelineRequest[] = [];
+    const httpClient: HttpClient = {
+      sendRequest: async (request) => {
+        sent.push(request);
+        return { request, status: 200, headers: createHttpHeaders(), bodyAsText: '{"id":"w"}' };
+      },
+    };
+    const options = { httpClient, pipeline: createEmptyPipeline() };
+    const url = "https://example.com/w?api-version=1";
+    const given = { "Content-Type": "application/merge-patch+json" };
+
+    await firstValueFrom(beginLro({ url, method: "PATCH", json: { size: 3 }, headers: given, timeout: 1234, withCredentials: true }, options));
+    await firstValueFrom(beginLro({ url, method: "PUT", body: "raw", timeout: 5 }, options));
+
+    const [withJson, withBody] = sent;
+    expect(withJson!.timeout).toBe(1234);
+    expect(withJson!.withCredentials).toBe(true);
+    expect(withJson!.body).toBe('{"size":3}');
+    expect(withJson!.headers.get("content-type")).toBe("application/merge-patch+json");
+    expect(withBody!.body).toBe("raw");
+    expect(withBody!.timeout).toBe(5);
+    expect(withBody!.withCredentials).toBe(false);
+    expect(withBody!.headers.has("content-type")).toBe(false);
   });
 
   it("keeps neither the request it was given, nor its body, nor its options, while the operation runs", async () => {

@@ -71,17 +71,14 @@ export function followInitialResponse<TResult>(
         pollingUrl = refusedUrlForToken(link, requestUrl);
       }
     }
-    const operation: TrackedOperation = {
-      strategy: strategy.name,
-      method,
-      requestUrl,
-      ...(pollingUrl === undefined ? {} : { pollingUrl }),
-      ...(location === undefined ? {} : { location }),
-      ...(options.finalStateVia === undefined ? {} : { finalStateVia: options.finalStateVia }),
-      allowInsecureConnection: request.allowInsecureConnection === true && requestUrl.startsWith("http:"),
-      ...(clientRequestId === undefined ? {} : { clientRequestId }),
-      ...(finished ? { finishedAs: reading.status as TrackedOperation["finishedAs"] & string } : {}),
-    };
+    // Built by assignment: V8 builds conditional spreads many times slower.
+    const allowInsecureConnection = request.allowInsecureConnection === true && requestUrl.startsWith("http:");
+    const operation: { -readonly [K in keyof TrackedOperation]: TrackedOperation[K] } = { strategy: strategy.name, method, requestUrl, allowInsecureConnection };
+    if (pollingUrl !== undefined) operation.pollingUrl = pollingUrl;
+    if (location !== undefined) operation.location = location;
+    if (options.finalStateVia !== undefined) operation.finalStateVia = options.finalStateVia;
+    if (clientRequestId !== undefined) operation.clientRequestId = clientRequestId;
+    if (finished) operation.finishedAs = reading.status as TrackedOperation["finishedAs"] & string;
     const loop = new PollLoop(strategy, options, operation);
     const first = makeState(operation, reading, { response: initial, pollCount: 0 }, options, loop);
     if (refused !== undefined) {

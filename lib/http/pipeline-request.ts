@@ -1,9 +1,6 @@
 import type { HttpHeaders, HttpMethods, PipelineRequest, PipelineRequestOptions } from "@azure/core-rest-pipeline";
 import { createHttpHeaders } from "./http-headers.js";
 
-/** Options of core-rest-pipeline versions after 1.9 (multipart bodies, request overrides): carried as given. */
-type LaterRequestOptions = { readonly multipartBody?: unknown; readonly requestOverrides?: unknown };
-
 /** The type of a request field in the core-rest-pipeline version compiled against (`unknown` where it has none). */
 type RequestField<K extends string> = PipelineRequest extends { readonly [P in K]?: infer V } ? V : unknown;
 
@@ -46,28 +43,22 @@ class LroPipelineRequest implements PipelineRequest {
   declare requestOverrides: RequestField<"requestOverrides">;
 
   constructor(options: PipelineRequestOptions) {
-    const given: PipelineRequestOptions & LaterRequestOptions = options;
+    const given = options;
+    const fields = options as unknown as Readonly<Record<string, unknown>>;
     this.url = given.url;
     this.method = given.method ?? "GET";
     this.headers = given.headers ?? createHttpHeaders();
     this.#requestId = given.requestId ?? "";
     this.abortSignal = given.abortSignal;
     this.allowInsecureConnection = given.allowInsecureConnection ?? false;
-    // Rarely given: an own property only when it is. A poll's response keeps its request until
-    // the next poll, and each field is 8 bytes more for every scavenge to copy.
-    if (given.timeout !== undefined) this.timeout = given.timeout;
-    if (given.withCredentials !== undefined) this.withCredentials = given.withCredentials;
-    if (given.body !== undefined) this.body = given.body;
-    if (given.multipartBody !== undefined) this.multipartBody = given.multipartBody as RequestField<"multipartBody">;
-    if (given.formData !== undefined) this.formData = given.formData;
-    if (given.streamResponseStatusCodes !== undefined) this.streamResponseStatusCodes = given.streamResponseStatusCodes;
-    if (given.enableBrowserStreams !== undefined) this.enableBrowserStreams = given.enableBrowserStreams;
-    if (given.proxySettings !== undefined) this.proxySettings = given.proxySettings;
-    if (given.disableKeepAlive !== undefined) this.disableKeepAlive = given.disableKeepAlive;
-    if (given.tracingOptions !== undefined) this.tracingOptions = given.tracingOptions;
-    if (given.onUploadProgress !== undefined) this.onUploadProgress = given.onUploadProgress;
-    if (given.onDownloadProgress !== undefined) this.onDownloadProgress = given.onDownloadProgress;
-    if (given.requestOverrides !== undefined) this.requestOverrides = given.requestOverrides as RequestField<"requestOverrides">;
+    // Rarely given: an own property only when it is. Looked for among the keys the options have:
+    // they come in several shapes (a poll's, the caller's initial request), and reading a field
+    // an object lacks from that many shapes costs more than the constructor's other work.
+    for (const key in fields) {
+      if (!rarelyGivenFields.has(key)) continue;
+      const value = fields[key];
+      if (value !== undefined) (this as unknown as Record<string, unknown>)[key] = value;
+    }
   }
 
   /** A random UUID unless one was given (an empty one is not), made when first read. */
@@ -81,7 +72,7 @@ class LroPipelineRequest implements PipelineRequest {
 }
 
 // core-rest-pipeline's defaults of the fields a request rarely sets; assigning one makes it own.
-Object.assign(LroPipelineRequest.prototype, {
+const rarelyGivenDefaults = {
   timeout: 0,
   withCredentials: false,
   body: undefined,
@@ -95,7 +86,9 @@ Object.assign(LroPipelineRequest.prototype, {
   onUploadProgress: undefined,
   onDownloadProgress: undefined,
   requestOverrides: undefined,
-});
+};
+Object.assign(LroPipelineRequest.prototype, rarelyGivenDefaults);
+const rarelyGivenFields: ReadonlySet<string> = new Set(Object.keys(rarelyGivenDefaults));
 
 /**
  * A random (version 4) UUID, for request ids. `crypto.randomUUID` exists only in secure contexts
